@@ -1,0 +1,75 @@
+// Credit files as people see them: a subject's profile and records, filtered by who is asking.
+//
+// The rules (DESIGN.md, DOMAIN.md §1-§3):
+//  - the public sees only record kinds the catalog makes public for that subject kind, only
+//    while active and inside their publicity window, never penalties of natural persons;
+//  - residents' ID numbers are masked in every public view (3304**********1234);
+//  - departments, operators, lenders and auditors see the full file (later issues add purpose
+//    and consent checks and the access log);
+//  - a subject sees its own full file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/auth.h"
+#include "common/result.h"
+#include "common/time.h"
+#include "policy/policy.h"
+#include "store/store.h"
+
+namespace credence::files {
+
+struct CategoryCount {
+  std::string category;  // policy category key
+  policy::Text name;
+  int64_t visible = 0;  // records this viewer can see
+  int64_t total = 0;    // all records (only filled for full views)
+};
+
+struct Profile {
+  store::Subject subject;   // code and name as this viewer may see them (masked for persons)
+  bool full_view = false;   // true when the viewer sees the whole file
+  std::string region_name;  // "浙江省温州市鹿城区"
+  std::vector<CategoryCount> counts;  // every catalog category, in catalog order
+  int64_t visible_records = 0;
+};
+
+// What the viewer may see of a record, and the record's publicity state on `today`.
+struct RecordView {
+  store::Record record;
+  std::string category;
+  std::string publicity_state;  // "publishing", "restorable", "ended", "unpublished",
+                                // "withdrawn", "restored", "expired"
+};
+
+struct RecordFilter {
+  std::string category;  // empty: all
+  std::optional<store::RecordStatus> status;
+  int64_t offset = 0;
+  int64_t limit = 20;
+};
+
+class CreditFiles {
+ public:
+  CreditFiles(store::Store& store, const policy::Catalog& catalog);
+
+  // NotFound when no subject has this code.
+  Result<Profile> GetProfile(const auth::Principal& viewer, std::string_view code, Date today);
+  Result<store::Page<RecordView>> ListRecords(const auth::Principal& viewer, std::string_view code,
+                                              const RecordFilter& filter, Date today);
+  // Whether this viewer sees the whole file of this subject.
+  bool SeesFullFile(const auth::Principal& viewer, const store::Subject& subject) const;
+  // Publicity state of a record on a day (see RecordView).
+  std::string PublicityState(const store::Record& record, Date today) const;
+  // A subject as this viewer may see it (ID numbers masked for the public).
+  store::Subject Redact(const auth::Principal& viewer, store::Subject subject) const;
+
+ private:
+  store::Store& store_;
+  const policy::Catalog& catalog_;
+};
+
+}  // namespace credence::files

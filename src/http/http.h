@@ -1,0 +1,122 @@
+// The HTTP server behind our own request, response and router types. RESTinio and Asio are
+// confined to server_restinio.cc; handlers never see them.
+//
+// Handlers are plain functions from Request to Response. Routes marked `blocking` (large
+// uploads, long jobs) run on a separate worker pool so that they never stall quick requests.
+// Every response is counted and timed per route in the metrics registry.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/metrics.h"
+#include "common/result.h"
+
+namespace credence::http {
+
+enum class Method : uint8_t { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions };
+std::string_view MethodName(Method method);
+
+struct Request {
+  Method method = Method::kGet;
+  std::string path;                                        // decoded path, without the query string
+  std::string target;                                      // as received
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::vector<std::pair<std::string, std::string>> params;   // from the route pattern
+  std::string body;
+  std::string remote_address;
+
+  // First query parameter with this name.
+  std::optional<std::string_view> Query(std::string_view name) const;
+  // Header by lower-case name; empty when absent.
+  std::string_view Header(std::string_view lower_name) const;
+  // Route parameter ({code} in "/api/v1/subjects/{code}"); empty when absent.
+  std::string_view Param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Response Json(std::string body, int status = 200);
+  static Response Text(std::string body, std::string content_type, int status = 200);
+  // The one error body: {"error": {"code", "reason", "message", "details": [...]}}, with the HTTP
+  // status chosen from the error code here and nowhere else.
+  static Response FromError(const Error& error);
+};
+
+int HttpStatusFor(ErrorCode code);
+
+using Handler = std::function<Response(const Request&)>;
+
+struct RouteOptions {
+  bool blocking = false;  // run on the worker pool
+  // Largest accepted body; larger requests get 413 without reaching the handler. 0: the
+  // server's default.
+  int64_t max_body_bytes = 0;
+};
+
+class Router {
+ public:
+  // pattern: "/api/v1/subjects/{code}" — a {name} segment matches one path segment.
+  void Add(Method method, std::string pattern, Handler handler, RouteOptions options = {});
+
+  struct Match {
+    const Handler* handler = nullptr;
+    const RouteOptions* options = nullptr;
+    std::string_view pattern;  // for metrics labels
+    std::vector<std::pair<std::string, std::string>> params;
+    bool path_known = false;  // some route has this path (405 rather than 404)
+  };
+  Match Find(Method method, std::string_view path) const;
+
+  // Every "METHOD pattern", for the OpenAPI completeness test.
+  std::vector<std::string> Routes() const;
+
+ private:
+  struct Route {
+    Method method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Handler handler;
+    RouteOptions options;
+  };
+  std::vector<Route> routes_;
+};
+
+struct ServerOptions {
+  std::string address = "0.0.0.0";
+  uint16_t port = 8080;
+  int io_threads = 2;                // Default: 2 (one per core on the reference machine)
+  int worker_threads = 2;            // for blocking routes
+  int64_t max_body_bytes = 1 << 20;  // Default: 1 MiB; routes may raise it
+  // Files served for GET paths no route matches (the portal); index.html for unknown paths
+  // that do not start with /api/. Empty: none.
+  std::filesystem::path static_dir;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, const Router& router, MetricsRegistry& metrics);
+  ~Server();
+  // Serves until Stop() or SIGTERM/SIGINT; then stops accepting, lets in-flight requests
+  // finish (up to 10 s), and returns. on_listening is called once the port is bound.
+  Status Run(const std::function<void(uint16_t port)>& on_listening = {});
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace credence::http

@@ -1,0 +1,243 @@
+// Storage of credit files: subjects, records with their full version history, ingest batches,
+// tokens and the audit log.
+//
+// Store is an interface with one implementation per backend (sqlite/ now, postgres/ later),
+// chosen by URL in Store::Open. Callers never see SQL types. The contract:
+//  - Read methods are safe to call from many threads at once; each sees committed data only.
+//  - Writes go through a WriteTxn: one at a time per process (BeginWrite waits for the
+//    previous one), all-or-nothing (destroying a WriteTxn without Commit rolls it back, and a
+//    crash mid-transaction leaves nothing of it).
+//  - Nothing is deleted or overwritten in place: revising a record or changing its status first
+//    copies the current version to its history.
+//  - Record kinds and departments are passed as their policy keys; the store may intern them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "common/time.h"
+#include "ids/ids.h"
+
+namespace credence::store {
+
+enum class SubjectStatus : uint8_t {
+  kProvisional,   // created from a record; no registration seen yet
+  kRegistered,    // a registration record confirmed it
+  kDeregistered,  // cancelled / revoked / deceased
+};
+std::string_view SubjectStatusKey(SubjectStatus status);  // "provisional", ...
+std::optional<SubjectStatus> ParseSubjectStatus(std::string_view key);
+
+struct Subject {
+  int64_t id = 0;
+  std::string code;  // normalised USCC or resident ID number (unique)
+  ids::CodeKind code_kind = ids::CodeKind::kUnknown;
+  std::string name;
+  std::string name_norm;  // text::NormalizeName(name), for search
+  ids::SubjectKind kind = ids::SubjectKind::kEnterprise;
+  std::string region;    // 6-digit GB/T 2260 division code
+  std::string industry;  // GB/T 4754 section letter A-T, empty when unknown
+  std::optional<Date> registered_on;
+  SubjectStatus status = SubjectStatus::kProvisional;
+  std::string legal_representative;  // empty when unknown
+  bool code_flagged = false;         // code failed its check character and was accepted for review
+  Timestamp created_at;
+  Timestamp updated_at;
+};
+
+enum class RecordStatus : uint8_t {
+  kActive,     // in force (public or not according to its window)
+  kWithdrawn,  // withdrawn by its department
+  kRestored,   // publicity ended early by credit restoration
+  kExpired,    // publicity period over
+};
+std::string_view RecordStatusKey(RecordStatus status);  // "active", "withdrawn", ...
+std::optional<RecordStatus> ParseRecordStatus(std::string_view key);
+
+struct Record {
+  int64_t id = 0;
+  int64_t subject_id = 0;
+  std::string kind;        // policy record kind key
+  std::string department;  // policy department key (the submitter)
+  std::string source_ref;  // the department's own id; unique per department
+  Date decided_at;
+  std::string tier;  // "", "minor", "general", "serious"
+  Date publicity_start;
+  std::optional<Date> publicity_min_end;
+  std::optional<Date> publicity_max_end;
+  bool published = true;  // false: never public (e.g. warnings)
+  RecordStatus status = RecordStatus::kActive;
+  std::string legal_basis;
+  std::string document_no;
+  std::string payload;        // canonical JSON of the record as submitted (feed field names)
+  int64_t content_hash = 0;   // hash of payload: equal payloads mean "unchanged"
+  int64_t batch_id = 0;       // the batch that wrote this version
+  int32_t version = 1;        // 1 for the first version, +1 per change
+  bool flagged = false;       // accepted for review (e.g. legacy code failing its checksum)
+  std::string status_reason;  // why the status last changed (withdrawal reason, ...)
+  Timestamp created_at;       // first version
+  Timestamp updated_at;       // this version
+};
+
+// The few fields of a record that visibility and counting need.
+struct RecordHead {
+  int64_t id = 0;
+  int64_t subject_id = 0;
+  std::string kind;
+  RecordStatus status = RecordStatus::kActive;
+  Date decided_at;
+  std::optional<Date> publicity_max_end;
+  bool published = true;
+  int32_t version = 1;
+  int64_t content_hash = 0;
+};
+
+struct RecordQuery {
+  int64_t subject_id = 0;
+  std::vector<std::string> kinds;  // empty: all kinds
+  std::optional<RecordStatus> status;
+  // Only records public on this day: active, published, and before their publicity_max_end.
+  std::optional<Date> public_on;
+  int64_t offset = 0;
+  int64_t limit = 20;
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  int64_t total = 0;  // matching items in all pages
+  int64_t offset = 0;
+  int64_t limit = 0;
+};
+
+struct Batch {
+  int64_t id = 0;
+  std::string department;
+  std::string actor;        // who submitted: "token:<id>", "cli", "demo"
+  std::string format;       // "ndjson", "csv", "csv_penalty", "csv_license"
+  std::string source_name;  // file name or "http"
+  Timestamp started_at;
+  Timestamp finished_at;
+  int64_t submitted = 0;
+  int64_t accepted = 0;
+  int64_t updated = 0;
+  int64_t unchanged = 0;
+  int64_t rejected = 0;
+  std::string report_json;  // the full batch report (FORMATS.md), including every error
+};
+
+struct Token {
+  int64_t id = 0;
+  std::string hash;        // hex SHA-256 of the secret token; the secret itself is never stored
+  std::string prefix;      // first characters of the token, to recognise it in listings
+  std::string role;        // "department", "operator", "lender", "auditor", "subject"
+  std::string department;  // for department tokens
+  std::string region;      // operator scope: a division code, empty for the whole city
+  std::string label;
+  Timestamp created_at;
+  std::optional<Timestamp> revoked_at;
+};
+
+struct AuditEntry {
+  int64_t seq = 0;  // 1-based, gap-free
+  Timestamp at;
+  std::string actor;   // "department:market_regulation", "cli", "operator:token:3"
+  std::string action;  // "record.insert", "record.revise", "record.withdraw", "batch.commit", ...
+  std::string object;  // "record:123@2", "batch:42", "token:7"
+  std::string digest;  // 32 raw bytes: SHA-256 of the object's content at this point
+  std::string hash;    // 32 raw bytes: SHA-256(previous hash || entry) — see audit/audit.h
+};
+
+struct StoreStats {
+  int64_t subjects = 0;
+  int64_t records = 0;
+  int64_t batches = 0;
+  int64_t audit_entries = 0;
+};
+
+class WriteTxn {
+ public:
+  virtual ~WriteTxn() = default;  // rolls back unless committed
+
+  // Subjects with these codes, in the same order (nullopt where unknown).
+  virtual Result<std::vector<std::optional<Subject>>> FindSubjects(
+      std::span<const std::string> codes) = 0;
+  // Inserts and sets subject.id.
+  virtual Status InsertSubject(Subject& subject) = 0;
+  virtual Status UpdateSubject(const Subject& subject) = 0;
+
+  // Current heads of the records with these source references of one department, in order.
+  virtual Result<std::vector<std::optional<RecordHead>>> FindRecordsByRef(
+      std::string_view department, std::span<const std::string> source_refs) = 0;
+  // Inserts new records (version 1) and sets each id.
+  virtual Status InsertRecords(std::span<Record> records) = 0;
+  // Replaces the current version of record.id with record (its version must be the current
+  // version + 1); the current version is kept in the history first.
+  virtual Status ReviseRecord(const Record& record) = 0;
+
+  virtual Status InsertBatch(Batch& batch) = 0;  // sets batch.id
+  virtual Status UpdateBatch(const Batch& batch) = 0;
+
+  virtual Status InsertToken(Token& token) = 0;  // sets token.id
+  virtual Status RevokeToken(int64_t id, Timestamp at) = 0;
+
+  // The last audit entry (seq 0 and empty hash when the log is empty).
+  virtual Result<AuditEntry> AuditHead() = 0;
+  virtual Status AppendAudit(std::span<const AuditEntry> entries) = 0;
+
+  virtual Status Commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // "sqlite:PATH" (or a plain path) opens or creates an SQLite file and migrates it.
+  // "postgres://..." is served by the PostgreSQL backend.
+  static Result<std::unique_ptr<Store>> Open(std::string_view url);
+
+  virtual std::string_view backend() const = 0;  // "sqlite", "postgres"
+
+  // --- reads (thread-safe) ---
+  virtual Result<std::optional<Subject>> FindSubjectByCode(std::string_view code) = 0;
+  virtual Result<std::optional<Subject>> GetSubject(int64_t id) = 0;
+  // In the order of ids; unknown ids are skipped.
+  virtual Result<std::vector<Subject>> GetSubjects(std::span<const int64_t> ids) = 0;
+  // Calls visit for every subject with id > after_id in id order, at most limit of them.
+  virtual Status ScanSubjects(int64_t after_id, int64_t limit,
+                              const std::function<void(const Subject&)>& visit) = 0;
+
+  virtual Result<std::vector<RecordHead>> ListRecordHeads(int64_t subject_id) = 0;
+  virtual Result<Page<Record>> ListRecords(const RecordQuery& query) = 0;
+  virtual Result<std::optional<Record>> GetRecord(int64_t id) = 0;
+  virtual Result<std::optional<Record>> FindRecordByRef(std::string_view department,
+                                                        std::string_view source_ref) = 0;
+  // Every version of a record, oldest first, the current one last.
+  virtual Result<std::vector<Record>> ListRecordVersions(int64_t record_id) = 0;
+
+  virtual Result<std::optional<Batch>> GetBatch(int64_t id) = 0;
+  // Newest first; department empty: all departments.
+  virtual Result<Page<Batch>> ListBatches(std::string_view department, int64_t offset,
+                                          int64_t limit) = 0;
+
+  virtual Result<std::optional<Token>> FindTokenByHash(std::string_view hash) = 0;
+  virtual Result<std::vector<Token>> ListTokens() = 0;
+
+  // Calls visit for each audit entry with seq >= from_seq, in order.
+  virtual Status ScanAudit(int64_t from_seq,
+                           const std::function<Status(const AuditEntry&)>& visit) = 0;
+
+  virtual Result<StoreStats> Stats() = 0;
+
+  // --- writes ---
+  virtual Result<std::unique_ptr<WriteTxn>> BeginWrite() = 0;
+};
+
+}  // namespace credence::store
