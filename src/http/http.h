@@ -24,6 +24,12 @@ namespace credence::http {
 enum class Method : uint8_t { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions };
 std::string_view MethodName(Method method);
 
+// Decodes %XX escapes; with plus_as_space also '+' (query strings and form bodies). Malformed
+// escapes ("%4", "%zz") are kept as written rather than rejected.
+std::string PercentDecode(std::string_view text, bool plus_as_space = false);
+// "a=1&b=x+y&c" -> {{"a","1"},{"b","x y"},{"c",""}}: decoded, in order, empty pieces skipped.
+std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query);
+
 struct Request {
   Method method = Method::kGet;
   std::string path;                                        // decoded path, without the query string
@@ -55,7 +61,13 @@ struct Response {
   static Response FromError(const Error& error);
 };
 
+// The mapping from error codes to HTTP statuses, the only one in the code base:
+// InvalidArgument 400, NotFound 404, Conflict 409, Unauthenticated 401, PermissionDenied 403,
+// FailedPrecondition 409 (the state of the resource forbids the operation now; the body's code
+// tells it apart from Conflict), ResourceExhausted 429, Unavailable 503, Internal 500.
 int HttpStatusFor(ErrorCode code);
+// As above, except that ResourceExhausted with reason "too_large" is 413 rather than 429.
+int HttpStatusFor(const Error& error);
 
 using Handler = std::function<Response(const Request&)>;
 
@@ -66,9 +78,11 @@ struct RouteOptions {
   int64_t max_body_bytes = 0;
 };
 
+// The route table. Not thread-safe while routes are added; Find is safe from any number of
+// threads once it is complete. A Server keeps a reference: add no routes after constructing one.
 class Router {
  public:
-  // pattern: "/api/v1/subjects/{code}" — a {name} segment matches one path segment.
+  // pattern: "/api/v1/subjects/{code}" — a {name} segment matches one non-empty path segment.
   void Add(Method method, std::string pattern, Handler handler, RouteOptions options = {});
 
   struct Match {
@@ -77,11 +91,26 @@ class Router {
     std::string_view pattern;  // for metrics labels
     std::vector<std::pair<std::string, std::string>> params;
     bool path_known = false;  // some route has this path (405 rather than 404)
+    int route_index = -1;     // position in List() of the matched route; -1 when none
+    // When the path is known but not for this method: the methods it has, for the Allow header.
+    std::vector<Method> allowed_methods;
   };
+  // path: as received, still percent-encoded, without the query string. Segments are decoded
+  // before they are compared, and parameter values are decoded. When several routes match, the
+  // one with a literal segment where the others have a parameter wins (leftmost difference
+  // decides). HEAD finds the GET route of the path when no HEAD route is registered.
   Match Find(Method method, std::string_view path) const;
 
   // Every "METHOD pattern", for the OpenAPI completeness test.
   std::vector<std::string> Routes() const;
+
+  struct RouteInfo {
+    Method method;
+    std::string_view pattern;
+    RouteOptions options;
+  };
+  // The routes in registration order (Match::route_index indexes this).
+  std::vector<RouteInfo> List() const;
 
  private:
   struct Route {
@@ -100,8 +129,10 @@ struct ServerOptions {
   int io_threads = 2;                // Default: 2 (one per core on the reference machine)
   int worker_threads = 2;            // for blocking routes
   int64_t max_body_bytes = 1 << 20;  // Default: 1 MiB; routes may raise it
-  // Files served for GET paths no route matches (the portal); index.html for unknown paths
-  // that do not start with /api/. Empty: none.
+  // Files served for GET and HEAD paths no route matches (the portal); index.html for unknown
+  // paths that do not start with /api/ or /assets/ (the portal routes in the browser). Files
+  // under /assets/ carry content hashes in their names and are cached for a year; index.html is
+  // revalidated on every load. Paths with ".." segments are refused. Empty: none.
   std::filesystem::path static_dir;
 };
 
@@ -110,8 +141,16 @@ class Server {
   Server(ServerOptions options, const Router& router, MetricsRegistry& metrics);
   ~Server();
   // Serves until Stop() or SIGTERM/SIGINT; then stops accepting, lets in-flight requests
-  // finish (up to 10 s), and returns. on_listening is called once the port is bound.
+  // finish (up to 10 s), and returns. on_listening is called once the port is bound, with the
+  // bound port (the one the system chose when options.port is 0). Fails with Unavailable when
+  // the address cannot be bound. Call at most once per Server.
+  //
+  // Requests: routed with Router::Find (404 and 405 answers carry the JSON error body, 405 an
+  // Allow header). A body larger than the route's max_body_bytes gets 413; a body larger than
+  // every route's limit is cut off while it arrives and its connection closed. Handlers that
+  // throw produce a 500 and an error log line. HEAD on a GET route sends the GET headers only.
   Status Run(const std::function<void(uint16_t port)>& on_listening = {});
+  // Safe from any thread, before, during or after Run; idempotent.
   void Stop();
 
  private:
