@@ -39,7 +39,7 @@ struct Profile {
 
 // What the viewer may see of a record, and the record's publicity state on `today`.
 struct RecordView {
-  store::Record record;
+  store::Record record;  // payload already masked when the viewer does not see the full file
   std::string category;
   std::string publicity_state;  // "publishing", "restorable", "ended", "unpublished",
                                 // "withdrawn", "restored", "expired"
@@ -51,6 +51,11 @@ struct RecordFilter {
   int64_t offset = 0;
   int64_t limit = 20;
 };
+
+// Masks every resident ID number inside free text or serialised JSON (a run of 17 digits and a
+// digit or X, not part of a longer run, that is a valid resident ID or looks like one: a known
+// province and a real birth date). Unified Social Credit Codes are left alone.
+std::string MaskPersonalIds(std::string_view text);
 
 class CreditFiles {
  public:

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Writes docs/openapi.json. The document is committed; edit here and re-run, or edit the JSON."""
+import json, sys
+
+def ref(name): return {"$ref": f"#/components/schemas/{name}"}
+def text(): return ref("Text")
+def err(desc): return {"description": desc, "content": {"application/json": {"schema": ref("Error")}}}
+def ok(desc, schema, status="200"):
+    return {status: {"description": desc, "content": {"application/json": {"schema": schema}}}}
+def page(item): return {"allOf": [ref("PageEnvelope"), {"type": "object", "properties": {"items": {"type": "array", "items": item}}}]}
+def q(name, desc, schema=None, required=False):
+    return {"name": name, "in": "query", "required": required, "description": desc, "schema": schema or {"type": "string"}}
+def p(name, desc): return {"name": name, "in": "path", "required": True, "description": desc, "schema": {"type": "string"}}
+paging = [q("offset", "items to skip", {"type": "integer", "minimum": 0, "default": 0}),
+          q("limit", "page size", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20})]
+auth_errors = {"401": err("missing or unknown token"), "403": err("this role may not do this")}
+
+paths = {
+  "/healthz": {"get": {"summary": "Liveness", "tags": ["system"], "security": [],
+      "responses": ok("the server is up", {"type": "object", "properties": {"status": {"type": "string"}, "version": {"type": "string"}}})}},
+  "/metrics": {"get": {"summary": "Prometheus metrics: requests and latency per route, ingest rows by outcome", "tags": ["system"], "security": [],
+      "responses": {"200": {"description": "text exposition format", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+  "/api/v1/openapi.json": {"get": {"summary": "This document", "tags": ["system"], "security": [],
+      "responses": ok("OpenAPI 3 document", {"type": "object"})}},
+  "/api/v1/ids/{code}": {"get": {"summary": "Check a Unified Social Credit Code or resident ID number", "tags": ["identifiers"], "security": [],
+      "parameters": [p("code", "the code as written; spaces and '-' are ignored")],
+      "responses": ok("the verdict (also for invalid codes)", ref("IdCheck"))}},
+  "/api/v1/policy": {"get": {"summary": "The policy catalog in force: categories, record kinds, departments", "tags": ["policy"], "security": [],
+      "responses": ok("catalog summary", ref("Policy"))}},
+  "/api/v1/stats": {"get": {"summary": "Platform statistics", "tags": ["statistics"], "security": [],
+      "responses": ok("counts", ref("Stats"))}},
+  "/api/v1/me": {"get": {"summary": "Who the caller is", "tags": ["auth"],
+      "responses": {**ok("the caller's role", ref("Me")), "401": err("unknown or revoked token")}}},
+  "/api/v1/audit/head": {"get": {"summary": "The audit log's head: entry count and hash", "tags": ["audit"],
+      "description": "Roles: auditor, operator.",
+      "responses": {**ok("head", ref("AuditHead")), **auth_errors}}},
+  "/api/v1/subjects": {"get": {"summary": "Search subjects by name or code", "tags": ["credit files"], "security": [],
+      "description": "Exact code first, then exact name, name prefix and substring. Names are matched after normalisation (full-width, traditional characters, bracket variants). The public finds residents only by their full ID number.",
+      "parameters": [q("q", "a name (or part of one) or a code", required=True)] + paging,
+      "responses": {**ok("matching subjects, best first", {"allOf": [page(ref("SubjectSummary")), {"type": "object", "properties": {"total_capped": {"type": "boolean"}}}]}), "400": err("missing or too long q")}}},
+  "/api/v1/subjects/{code}": {"get": {"summary": "A subject's credit file profile", "tags": ["credit files"],
+      "description": "Anonymous callers get the public view (only what the catalog makes public; resident ID numbers masked). Department, operator (within its region), lender and auditor tokens get the full view.",
+      "parameters": [p("code", "USCC or resident ID number")],
+      "responses": {**ok("profile", ref("Profile")), "404": err("no subject with this code"), "401": err("bad token")}}},
+  "/api/v1/subjects/{code}/records": {"get": {"summary": "A subject's records, newest decision first", "tags": ["credit files"],
+      "parameters": [p("code", "USCC or resident ID number"), q("category", "a catalog category key"),
+                     q("status", "active, withdrawn, restored or expired (full view)")] + paging,
+      "responses": {**ok("a page of records", page(ref("Record"))), "400": err("unknown category or status"), "404": err("no subject with this code")}}},
+  "/api/v1/records/{id}": {"get": {"summary": "A record with every version it has had", "tags": ["credit files"],
+      "description": "Roles: department, operator, auditor. Nothing is overwritten: every change is a new version.",
+      "parameters": [p("id", "record id")],
+      "responses": {**ok("record and versions", ref("RecordHistory")), "404": err("no such record"), **auth_errors}}},
+  "/api/v1/ingest/batches": {
+    "post": {"summary": "Submit a department feed batch (NDJSON or CSV)", "tags": ["ingest"],
+      "description": "Role: department. The department comes from the token, never from the records. Every valid row is applied and every invalid row reported, in one transaction: a crash leaves the whole batch or none of it. submitted = accepted + updated + unchanged + rejected.",
+      "parameters": [q("format", "auto (default), ndjson or csv; otherwise from Content-Type"), q("name", "file name to record with the batch")],
+      "requestBody": {"required": True, "content": {"application/x-ndjson": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}}},
+      "responses": {**ok("the batch report", ref("BatchReport"), "201"), "400": err("unreadable input (encoding, empty)"), "413": err("body larger than the configured limit"), **auth_errors}},
+    "get": {"summary": "Batch history (departments see their own)", "tags": ["ingest"],
+      "parameters": [q("department", "filter (operators, auditors)")] + paging,
+      "responses": {**ok("a page of batches", page(ref("BatchSummary"))), **auth_errors}}},
+  "/api/v1/ingest/batches/{batch}": {"get": {"summary": "A batch's report", "tags": ["ingest"],
+      "parameters": [p("batch", "b-000042 or 42")],
+      "responses": {**ok("the batch report", ref("BatchReport")), "404": err("no such batch"), **auth_errors}}},
+}
+
+schemas = {
+  "Text": {"type": "object", "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}},
+  "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+      "code": {"type": "string", "description": "invalid_argument, not_found, conflict, unauthenticated, permission_denied, failed_precondition, resource_exhausted, unavailable, internal"},
+      "reason": {"type": "string", "description": "a stable machine-readable reason, e.g. checksum, too_large"},
+      "message": {"type": "string"},
+      "details": {"type": "array", "items": {"type": "object", "properties": {"line": {"type": "integer"}, "field": {"type": "string"}, "reason": {"type": "string"}, "message": {"type": "string"}}}}}}}},
+  "PageEnvelope": {"type": "object", "properties": {"items": {"type": "array"}, "total": {"type": "integer"}, "offset": {"type": "integer"}, "limit": {"type": "integer"}}},
+  "IdCheck": {"type": "object", "properties": {"input": {"type": "string"}, "normalized": {"type": "string"}, "valid": {"type": "boolean"},
+      "kind": {"type": "string", "enum": ["uscc", "resident_id", "unknown"]},
+      "failure": {"type": "string", "nullable": True, "enum": ["length", "format", "checksum", "org_code", "division", "region", "date", None]},
+      "message": {"type": "string"}, "division_code": {"type": "string"}, "division_name": {"type": "string"},
+      "organisation_type": {"type": "string"}, "organisation_type_name": {"type": "string"}}},
+  "Policy": {"type": "object", "properties": {"version": {"type": "string"}, "edition": {"type": "string"},
+      "categories": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "name": text(), "order": {"type": "integer"}}}},
+      "kinds": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "name": text(), "category": {"type": "string"}, "polarity": {"type": "string"}, "tiered": {"type": "boolean"}, "restorable": {"type": "boolean"}, "legal_basis": {"type": "string"}, "public_legal_person": {"type": "boolean"}, "public_natural_person": {"type": "boolean"}, "departments": {"type": "array", "items": {"type": "string"}}, "required_fields": {"type": "array", "items": {"type": "string"}}}}},
+      "departments": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "name": text(), "code": {"type": "string"}}}}}},
+  "Stats": {"type": "object", "properties": {"subjects": {"type": "integer"}, "records": {"type": "integer"}, "batches": {"type": "integer"}, "catalog_version": {"type": "string"}}},
+  "Me": {"type": "object", "properties": {"role": {"type": "string", "enum": ["public", "subject", "department", "lender", "operator", "auditor"]}, "department": {"type": "string"}, "department_name": text(), "region": {"type": "string"}, "token": {"type": "integer"}}},
+  "AuditHead": {"type": "object", "properties": {"entries": {"type": "integer"}, "seq": {"type": "integer"}, "head_hash": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}},
+  "SubjectSummary": {"type": "object", "properties": {"code": {"type": "string", "description": "resident ID numbers masked for the public"}, "name": {"type": "string"},
+      "kind": {"type": "string", "enum": ["enterprise", "public_institution", "social_organisation", "individual_business", "person", "government_organ"]},
+      "region": {"type": "string"}, "region_name": {"type": "string"}, "status": {"type": "string", "enum": ["provisional", "registered", "deregistered"]}}},
+  "Profile": {"allOf": [ref("SubjectSummary"), {"type": "object", "properties": {
+      "code_kind": {"type": "string"}, "industry": {"type": "string"}, "registered_on": {"type": "string", "format": "date", "nullable": True},
+      "legal_representative": {"type": "string"}, "code_flagged": {"type": "boolean"}, "view": {"type": "string", "enum": ["public", "full"]},
+      "catalog_version": {"type": "string"},
+      "counts": {"type": "array", "items": {"type": "object", "properties": {"category": {"type": "string"}, "name": text(), "visible": {"type": "integer"}, "total": {"type": "integer", "description": "full view only"}}}},
+      "visible_records": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}}]},
+  "Record": {"type": "object", "properties": {"id": {"type": "integer"}, "kind": {"type": "string"}, "kind_name": text(), "category": {"type": "string"},
+      "department": {"type": "string"}, "department_name": text(), "source_ref": {"type": "string"}, "decided_at": {"type": "string", "format": "date"},
+      "tier": {"type": "string", "enum": ["", "minor", "general", "serious"]}, "document_no": {"type": "string"}, "legal_basis": {"type": "string"},
+      "status": {"type": "string", "enum": ["active", "withdrawn", "restored", "expired"]}, "status_reason": {"type": "string"},
+      "publicity_state": {"type": "string", "enum": ["publishing", "restorable", "ended", "unpublished", "withdrawn", "restored", "expired"]},
+      "publicity": {"type": "object", "properties": {"start": {"type": "string", "format": "date"}, "min_end": {"type": "string", "format": "date", "nullable": True}, "max_end": {"type": "string", "format": "date", "nullable": True}, "published": {"type": "boolean"}}},
+      "version": {"type": "integer"}, "flagged": {"type": "boolean"}, "batch": {"type": "integer"},
+      "payload": {"type": "object", "description": "the record as the department submitted it (feed field names); ID numbers masked for the public"},
+      "updated_at": {"type": "string", "format": "date-time"}}},
+  "RecordHistory": {"type": "object", "properties": {"subject": {"type": "string"}, "current": ref("Record"), "versions": {"type": "array", "items": ref("Record")}}},
+  "BatchReport": {"type": "object", "required": ["batch", "submitted", "accepted", "updated", "unchanged", "rejected", "errors"], "properties": {
+      "batch": {"type": "string", "example": "b-000042"}, "format": {"type": "string", "enum": ["ndjson", "csv", "csv_penalty", "csv_license"]},
+      "submitted": {"type": "integer"}, "accepted": {"type": "integer"}, "updated": {"type": "integer"}, "unchanged": {"type": "integer"}, "rejected": {"type": "integer"},
+      "flagged": {"type": "integer", "description": "accepted rows flagged for review (legacy codes)"},
+      "warnings": {"type": "array", "items": {"type": "string"}}, "seconds": {"type": "number"},
+      "errors": {"type": "array", "items": {"type": "object", "properties": {"line": {"type": "integer", "description": "1-based input line; for CSV the header is line 1"}, "field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}}}},
+  "BatchSummary": {"type": "object", "properties": {"batch": {"type": "string"}, "department": {"type": "string"}, "actor": {"type": "string"}, "format": {"type": "string"}, "source_name": {"type": "string"},
+      "started_at": {"type": "string", "format": "date-time"}, "finished_at": {"type": "string", "format": "date-time"},
+      "submitted": {"type": "integer"}, "accepted": {"type": "integer"}, "updated": {"type": "integer"}, "unchanged": {"type": "integer"}, "rejected": {"type": "integer"}}},
+}
+
+doc = {"openapi": "3.0.3",
+  "info": {"title": "Credence API", "version": "1", "description": "Public credit information platform: credit files, department feeds, identifiers and policy. Errors always use the Error body; lists always use the page envelope (offset, limit, total)."},
+  "servers": [{"url": "/"}],
+  "security": [{"bearer": []}, {}],
+  "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "API token from `credence token create`"}}, "schemas": schemas},
+  "paths": paths}
+json.dump(doc, open(sys.argv[1] if len(sys.argv) > 1 else "docs/openapi.json", "w"), ensure_ascii=False, indent=1)

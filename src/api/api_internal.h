@@ -1,0 +1,46 @@
+// Helpers shared by the handler files of the api module; not part of its contract.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "api/api.h"
+#include "common/json.h"
+
+namespace credence::api {
+
+struct Paging {
+  int64_t offset = 0;
+  int64_t limit = 20;
+};
+
+// ?offset=&limit= with bounds: offset ≥ 0, 1 ≤ limit ≤ max_limit. Errors name the parameter.
+Result<Paging> ParsePaging(const http::Request& request, int64_t default_limit = 20,
+                           int64_t max_limit = 100);
+
+// Who is calling, from the Authorization header (the public when absent).
+Result<auth::Principal> Caller(Services& services, const http::Request& request);
+// As Caller, but the public is refused (401) and only the listed roles pass (403 otherwise).
+Result<auth::Principal> RequireRole(Services& services, const http::Request& request,
+                                    std::initializer_list<auth::Role> roles);
+
+// Runs a handler body that returns a Result, turning errors into the one error body.
+http::Response Handle(const std::function<Result<http::Response>()>& body);
+
+// {"zh": …, "en": …}
+void WriteText(JsonWriter& json, const policy::Text& text);
+// The one pagination envelope: {"items": [...], "total", "offset", "limit"}. Start opens the
+// object and the items array; End closes the array and writes the counts, leaving the object
+// open for further fields — the caller writes EndObject().
+void WritePageEnvelopeStart(JsonWriter& json);
+void WritePageEnvelopeEnd(JsonWriter& json, int64_t total, int64_t offset, int64_t limit);
+
+void WriteSubjectSummary(JsonWriter& json, const store::Subject& subject);
+void WriteRecord(JsonWriter& json, const policy::Catalog& catalog, const files::RecordView& view);
+
+void RegisterSubjectRoutes(http::Router& router, Services& services);
+void RegisterIngestRoutes(http::Router& router, Services& services);
+void RegisterSystemRoutes(http::Router& router, Services& services);
+
+}  // namespace credence::api

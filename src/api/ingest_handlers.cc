@@ -1,0 +1,122 @@
+// Department feeds over HTTP: submit a batch, read its report, list batch history.
+#include <fmt/format.h>
+
+#include "api/api_internal.h"
+
+namespace credence::api {
+namespace {
+
+using http::Method;
+using http::Request;
+using http::Response;
+
+Result<ingest::Format> FormatOf(const Request& request) {
+  if (auto format = request.Query("format"); format && !format->empty()) {
+    auto parsed = ingest::ParseFormat(*format);
+    if (!parsed) {
+      return Fail(Error::InvalidArgument(
+          "parameter", fmt::format("format must be auto, ndjson or csv, not '{}'", *format)));
+    }
+    return *parsed;
+  }
+  std::string_view type = request.Header("content-type");
+  if (type.find("ndjson") != std::string_view::npos ||
+      type.find("jsonl") != std::string_view::npos) {
+    return ingest::Format::kNdjson;
+  }
+  if (type.find("csv") != std::string_view::npos) return ingest::Format::kCsv;
+  return ingest::Format::kAuto;
+}
+
+Result<Response> SubmitBatch(Services& s, const Request& request) {
+  CREDENCE_ASSIGN_OR_RETURN(auth::Principal caller,
+                            RequireRole(s, request, {auth::Role::kDepartment}));
+  CREDENCE_ASSIGN_OR_RETURN(ingest::Format format, FormatOf(request));
+  ingest::BatchInput input;
+  input.department = caller.department;
+  input.actor = caller.ActorName();
+  input.source_name = std::string(request.Query("name").value_or("http"));
+  input.format = format;
+  input.data = request.body;
+  CREDENCE_ASSIGN_OR_RETURN(ingest::BatchReport report, s.ingestor->Submit(input));
+  Response response = Response::Json(ingest::BatchReportJson(report), 201);
+  response.headers.emplace_back("Location",
+                                "/api/v1/ingest/batches/" + ingest::BatchName(report.batch_id));
+  return response;
+}
+
+// Departments see their own batches; operators and auditors see all.
+Status CheckBatchAccess(const auth::Principal& caller, const store::Batch& batch) {
+  if (caller.role == auth::Role::kDepartment && caller.department != batch.department) {
+    return Fail(Error::PermissionDenied("this batch belongs to another department"));
+  }
+  return OkStatus();
+}
+
+Result<Response> GetBatch(Services& s, const Request& request) {
+  CREDENCE_ASSIGN_OR_RETURN(
+      auth::Principal caller,
+      RequireRole(s, request,
+                  {auth::Role::kDepartment, auth::Role::kOperator, auth::Role::kAuditor}));
+  auto id = ingest::ParseBatchName(request.Param("batch"));
+  if (!id) {
+    return Fail(Error::InvalidArgument(
+        "parameter", fmt::format("'{}' is not a batch id (b-000042)", request.Param("batch"))));
+  }
+  CREDENCE_ASSIGN_OR_RETURN(auto batch, s.store->GetBatch(*id));
+  if (!batch) return Fail(Error::NotFound(fmt::format("no batch {}", request.Param("batch"))));
+  CREDENCE_RETURN_IF_ERROR(CheckBatchAccess(caller, *batch));
+  return Response::Json(batch->report_json);
+}
+
+Result<Response> ListBatches(Services& s, const Request& request) {
+  CREDENCE_ASSIGN_OR_RETURN(
+      auth::Principal caller,
+      RequireRole(s, request,
+                  {auth::Role::kDepartment, auth::Role::kOperator, auth::Role::kAuditor}));
+  CREDENCE_ASSIGN_OR_RETURN(Paging paging, ParsePaging(request));
+  std::string department = caller.role == auth::Role::kDepartment
+                               ? caller.department
+                               : std::string(request.Query("department").value_or(""));
+  CREDENCE_ASSIGN_OR_RETURN(auto page,
+                            s.store->ListBatches(department, paging.offset, paging.limit));
+  JsonWriter json;
+  WritePageEnvelopeStart(json);
+  for (const store::Batch& batch : page.items) {
+    json.StartObject()
+        .Field("batch", ingest::BatchName(batch.id))
+        .Field("department", batch.department)
+        .Field("actor", batch.actor)
+        .Field("format", batch.format)
+        .Field("source_name", batch.source_name)
+        .Field("started_at", batch.started_at.ToString())
+        .Field("finished_at", batch.finished_at.ToString())
+        .Field("submitted", batch.submitted)
+        .Field("accepted", batch.accepted)
+        .Field("updated", batch.updated)
+        .Field("unchanged", batch.unchanged)
+        .Field("rejected", batch.rejected)
+        .EndObject();
+  }
+  WritePageEnvelopeEnd(json, page.total, page.offset, page.limit);
+  json.EndObject();
+  return Response::Json(json.Take());
+}
+
+}  // namespace
+
+void RegisterIngestRoutes(http::Router& router, Services& services) {
+  Services* s = &services;
+  http::RouteOptions upload;
+  upload.blocking = true;
+  upload.max_body_bytes = s->catalog->ingest().max_body_bytes;
+  router.Add(
+      Method::kPost, "/api/v1/ingest/batches",
+      [s](const Request& r) { return Handle([&] { return SubmitBatch(*s, r); }); }, upload);
+  router.Add(Method::kGet, "/api/v1/ingest/batches",
+             [s](const Request& r) { return Handle([&] { return ListBatches(*s, r); }); });
+  router.Add(Method::kGet, "/api/v1/ingest/batches/{batch}",
+             [s](const Request& r) { return Handle([&] { return GetBatch(*s, r); }); });
+}
+
+}  // namespace credence::api

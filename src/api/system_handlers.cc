@@ -1,0 +1,171 @@
+// Health, metrics, the API description, identifiers, policy, statistics and the caller.
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "api/api_internal.h"
+#include "common/hash.h"
+#include "ids/ids.h"
+
+namespace credence::api {
+namespace {
+
+using http::Method;
+using http::Request;
+using http::Response;
+
+Result<Response> CheckId(const Request& request) {
+  ids::CodeCheck check = ids::CheckCode(request.Param("code"));
+  JsonWriter json;
+  json.StartObject()
+      .Field("input", check.input)
+      .Field("normalized", check.normalized)
+      .Field("valid", check.valid)
+      .Field("kind", ids::CodeKindKey(check.kind))
+      .Key("failure");
+  if (check.valid) {
+    json.Null();
+  } else {
+    json.String(ids::FailureNameFor(check.kind, check.failure));
+  }
+  json.Field("message", check.message)
+      .Field("division_code", check.division_code)
+      .Field("division_name", check.division_name);
+  if (check.kind == ids::CodeKind::kUscc) {
+    json.Field("organisation_type", check.organisation_type)
+        .Field("organisation_type_name", check.organisation_type_name);
+  }
+  json.EndObject();
+  // A resident's birth date and sex are personal data: the verdict is enough.
+  return Response::Json(json.Take());
+}
+
+Result<Response> GetPolicy(Services& s) {
+  const policy::Catalog& catalog = *s.catalog;
+  JsonWriter json;
+  json.StartObject()
+      .Field("version", catalog.version())
+      .Field("edition", catalog.edition())
+      .Key("categories")
+      .StartArray();
+  for (const policy::Category& category : catalog.categories()) {
+    json.StartObject().Field("key", category.key).Key("name");
+    WriteText(json, category.name);
+    json.Field("order", category.order).EndObject();
+  }
+  json.EndArray().Key("kinds").StartArray();
+  for (const policy::RecordKind& kind : catalog.kinds()) {
+    json.StartObject().Field("key", kind.key).Key("name");
+    WriteText(json, kind.name);
+    json.Field("category", kind.category)
+        .Field("polarity", policy::PolarityKey(kind.polarity))
+        .Field("tiered", kind.tiered)
+        .Field("restorable", kind.restorable)
+        .Field("legal_basis", kind.legal_basis)
+        .Field("public_legal_person", kind.public_legal_person)
+        .Field("public_natural_person", kind.public_natural_person)
+        .Key("departments")
+        .StartArray();
+    for (const std::string& department : kind.departments) json.String(department);
+    json.EndArray().Key("required_fields").StartArray();
+    for (const std::string& field : kind.required_fields) json.String(field);
+    json.EndArray().EndObject();
+  }
+  json.EndArray().Key("departments").StartArray();
+  for (const policy::Department& department : catalog.departments()) {
+    json.StartObject().Field("key", department.key).Key("name");
+    WriteText(json, department.name);
+    json.Field("code", department.code).EndObject();
+  }
+  json.EndArray().EndObject();
+  return Response::Json(json.Take());
+}
+
+Result<Response> GetStats(Services& s) {
+  CREDENCE_ASSIGN_OR_RETURN(store::StoreStats stats, s.store->Stats());
+  JsonWriter json;
+  json.StartObject()
+      .Field("subjects", stats.subjects)
+      .Field("records", stats.records)
+      .Field("batches", stats.batches)
+      .Field("catalog_version", s.catalog->version())
+      .EndObject();
+  return Response::Json(json.Take());
+}
+
+Result<Response> GetMe(Services& s, const Request& request) {
+  CREDENCE_ASSIGN_OR_RETURN(auth::Principal caller, Caller(s, request));
+  JsonWriter json;
+  json.StartObject().Field("role", auth::RoleKey(caller.role));
+  if (!caller.department.empty()) {
+    json.Field("department", caller.department);
+    if (const auto* department = s.catalog->FindDepartment(caller.department)) {
+      json.Key("department_name");
+      WriteText(json, department->name);
+    }
+  }
+  if (!caller.region.empty()) json.Field("region", caller.region);
+  if (caller.token_id != 0) json.Field("token", caller.token_id);
+  json.EndObject();
+  return Response::Json(json.Take());
+}
+
+Result<Response> GetAuditHead(Services& s, const Request& request) {
+  CREDENCE_RETURN_IF_ERROR(RequireRole(s, request, {auth::Role::kAuditor, auth::Role::kOperator}));
+  CREDENCE_ASSIGN_OR_RETURN(store::StoreStats stats, s.store->Stats());
+  // Sequence numbers are gap-free, so the head is the entry numbered by the count.
+  store::AuditEntry head;
+  CREDENCE_RETURN_IF_ERROR(
+      s.store->ScanAudit(std::max<int64_t>(stats.audit_entries, 1), [&](const auto& entry) {
+        head = entry;
+        return OkStatus();
+      }));
+  JsonWriter json;
+  json.StartObject()
+      .Field("entries", stats.audit_entries)
+      .Field("seq", head.seq)
+      .Field("head_hash", HexEncode(head.hash))
+      .Field("at", head.at.ToString())
+      .EndObject();
+  return Response::Json(json.Take());
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace
+
+void RegisterSystemRoutes(http::Router& router, Services& services) {
+  Services* s = &services;
+  std::string health = fmt::format(R"({{"status":"ok","version":"{}"}})", s->version);
+  router.Add(Method::kGet, "/healthz", [health](const Request&) { return Response::Json(health); });
+  router.Add(Method::kGet, "/metrics", [s](const Request&) {
+    return Response::Text(s->metrics->RenderPrometheus(), "text/plain; version=0.0.4");
+  });
+  // Read once: the document is part of the build, not of the data.
+  auto openapi = std::make_shared<std::string>(ReadFile(s->openapi_path));
+  router.Add(Method::kGet, "/api/v1/openapi.json", [openapi](const Request&) {
+    if (openapi->empty()) {
+      return Response::FromError(Error::Unavailable("the OpenAPI document was not found"));
+    }
+    return Response::Json(*openapi);
+  });
+  router.Add(Method::kGet, "/api/v1/ids/{code}",
+             [](const Request& r) { return Handle([&] { return CheckId(r); }); });
+  router.Add(Method::kGet, "/api/v1/policy",
+             [s](const Request&) { return Handle([&] { return GetPolicy(*s); }); });
+  router.Add(Method::kGet, "/api/v1/stats",
+             [s](const Request&) { return Handle([&] { return GetStats(*s); }); });
+  router.Add(Method::kGet, "/api/v1/me",
+             [s](const Request& r) { return Handle([&] { return GetMe(*s, r); }); });
+  router.Add(Method::kGet, "/api/v1/audit/head",
+             [s](const Request& r) { return Handle([&] { return GetAuditHead(*s, r); }); });
+}
+
+}  // namespace credence::api

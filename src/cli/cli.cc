@@ -1,0 +1,469 @@
+#include "cli/cli.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "api/api.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "common/common.h"
+#include "demo/demo.h"
+#include "files/files.h"
+#include "http/http.h"
+#include "ids/ids.h"
+#include "ingest/ingest.h"
+#include "policy/policy.h"
+#include "search/search.h"
+#include "store/store.h"
+
+namespace credence::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Options every command that opens the store shares.
+struct StoreOptions {
+  std::string data_dir = "data";
+  std::string store_url;   // default: sqlite:<data_dir>/credence.db
+  std::string policy_dir;  // default: policy::DefaultPolicyDir()
+  std::string now;         // fixed "now" (RFC 3339 or YYYY-MM-DD), for reproducible runs
+
+  void AddTo(CLI::App* command) {
+    command->add_option("--data", data_dir, "data directory")->capture_default_str();
+    command->add_option("--store", store_url,
+                        "store URL: sqlite:PATH or postgres://… (default: SQLite in --data)");
+    command->add_option("--policy", policy_dir, "policy directory (default: ./policy)");
+    command->add_option("--now", now, "fixed current time, RFC 3339 or YYYY-MM-DD (testing)");
+  }
+  std::string Url() const {
+    return store_url.empty() ? "sqlite:" + (fs::path(data_dir) / "credence.db").string()
+                             : store_url;
+  }
+};
+
+int ExitWith(const Error& error) {
+  std::cerr << "credence: " << error.ToString() << "\n";
+  return error.code() == ErrorCode::kInvalidArgument ? 2 : 1;
+}
+
+Result<std::unique_ptr<Clock>> MakeClock(const std::string& now) {
+  if (now.empty()) return std::unique_ptr<Clock>(std::make_unique<SystemClock>());
+  if (now.size() == 10) {
+    CREDENCE_ASSIGN_OR_RETURN(Date day, Date::Parse(now));
+    // Noon in Shanghai: unambiguously that calendar day.
+    return std::unique_ptr<Clock>(std::make_unique<FixedClock>(Timestamp::FromMicros(
+        Timestamp::StartOfDayShanghai(day).micros() + 12ll * 3600 * 1000000)));
+  }
+  CREDENCE_ASSIGN_OR_RETURN(Timestamp at, Timestamp::Parse(now));
+  return std::unique_ptr<Clock>(std::make_unique<FixedClock>(at));
+}
+
+// A file shipped with the source tree (docs/openapi.json, web/dist): next to the working
+// directory first, then in the tree the binary was built from.
+fs::path FindResource(const fs::path& relative) {
+  if (fs::exists(relative)) return fs::absolute(relative);
+  fs::path built = fs::path(CREDENCE_SOURCE_DIR) / relative;
+  if (fs::exists(built)) return built;
+  return {};
+}
+
+// Everything a command needs once the store is open.
+struct Context {
+  std::unique_ptr<Clock> clock;
+  policy::Catalog catalog;
+  std::unique_ptr<store::Store> store;
+};
+
+Result<Context> OpenContext(const StoreOptions& options) {
+  Context context;
+  CREDENCE_ASSIGN_OR_RETURN(context.clock, MakeClock(options.now));
+  fs::path policy_dir =
+      options.policy_dir.empty() ? policy::DefaultPolicyDir() : fs::path(options.policy_dir);
+  CREDENCE_ASSIGN_OR_RETURN(context.catalog, policy::LoadCatalog(policy_dir));
+  if (options.store_url.empty()) {
+    std::error_code ec;
+    fs::create_directories(options.data_dir, ec);
+    if (ec) {
+      return Fail(Error::Unavailable(
+          fmt::format("cannot create data directory {}: {}", options.data_dir, ec.message())));
+    }
+  }
+  CREDENCE_ASSIGN_OR_RETURN(context.store, store::Store::Open(options.Url()));
+  return context;
+}
+
+// A progress bar on standard error when it is a terminal; silent otherwise.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string label) : label_(std::move(label)), tty_(isatty(2) != 0) {}
+  ~ProgressBar() { Finish(); }
+  void Update(int64_t done, int64_t total) {
+    if (!tty_ || total <= 0) return;
+    int percent = static_cast<int>(std::min<int64_t>(100, done * 100 / total));
+    if (percent == last_percent_) return;
+    last_percent_ = percent;
+    int filled = percent * 30 / 100;
+    std::fprintf(stderr, "\r%s [%s%s] %3d%%", label_.c_str(), std::string(filled, '#').c_str(),
+                 std::string(30 - filled, ' ').c_str(), percent);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void Finish() {
+    if (shown_) std::fprintf(stderr, "\n");
+    shown_ = false;
+  }
+
+ private:
+  std::string label_;
+  bool tty_;
+  int last_percent_ = -1;
+  bool shown_ = false;
+};
+
+// --- credence serve ---
+
+struct ServeOptions {
+  StoreOptions store;
+  std::string address = "0.0.0.0";
+  int port = 8080;
+  int threads = 2;
+  std::string static_dir;
+};
+
+int Serve(const ServeOptions& options) {
+  auto context = OpenContext(options.store);
+  if (!context) return ExitWith(context.error());
+  MetricsRegistry metrics;
+  SecureRandom random;
+  auth::Authenticator authenticator(*context->store, *context->clock);
+  search::SubjectIndex index;
+  if (auto loaded = index.Load(*context->store); !loaded) return ExitWith(loaded.error());
+  LogInfo("search.loaded", {{"subjects", static_cast<int64_t>(index.size())},
+                            {"bytes", static_cast<int64_t>(index.MemoryBytes())}});
+  ingest::Ingestor ingestor(*context->store, context->catalog, *context->clock);
+  ingestor.SetMetrics(&metrics);
+  store::Store* store = context->store.get();
+  ingestor.OnCommitted([store, &index](const ingest::BatchReport& report) {
+    // Keep name search current: re-index every subject whose file the batch touched.
+    auto subjects = store->GetSubjects(report.touched_subjects);
+    if (!subjects) {
+      LogError("search.update_failed", {{"message", subjects.error().message()}});
+      return;
+    }
+    for (const store::Subject& subject : *subjects) {
+      index.Upsert(subject.id, subject.code, subject.name_norm);
+    }
+  });
+  files::CreditFiles credit_files(*context->store, context->catalog);
+
+  api::Services services;
+  services.store = context->store.get();
+  services.catalog = &context->catalog;
+  services.clock = context->clock.get();
+  services.random = &random;
+  services.authenticator = &authenticator;
+  services.index = &index;
+  services.ingestor = &ingestor;
+  services.files = &credit_files;
+  services.metrics = &metrics;
+  services.openapi_path = FindResource("docs/openapi.json");
+  services.version = CREDENCE_VERSION;
+
+  http::Router router;
+  api::RegisterRoutes(router, services);
+
+  http::ServerOptions server_options;
+  server_options.address = options.address;
+  server_options.port = static_cast<uint16_t>(options.port);
+  server_options.io_threads = options.threads;
+  server_options.static_dir =
+      options.static_dir.empty() ? FindResource("web/dist") : fs::path(options.static_dir);
+  http::Server server(server_options, router, metrics);
+  auto ran = server.Run([&](uint16_t port) {
+    LogInfo("server.listening", {{"address", options.address},
+                                 {"port", static_cast<int64_t>(port)},
+                                 {"store", std::string(store->backend())},
+                                 {"portal", server_options.static_dir.string()}});
+  });
+  if (!ran) return ExitWith(ran.error());
+  LogInfo("server.stopped");
+  return 0;
+}
+
+// --- credence import ---
+
+struct ImportOptions {
+  StoreOptions store;
+  std::string department;
+  std::string format = "auto";
+  std::vector<std::string> files;
+};
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(Error::NotFound(fmt::format("cannot open {}", path)));
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+int Import(const ImportOptions& options) {
+  auto context = OpenContext(options.store);
+  if (!context) return ExitWith(context.error());
+  auto format = ingest::ParseFormat(options.format);
+  if (!format) {
+    return ExitWith(Error::InvalidArgument("format", "--format must be auto, ndjson or csv"));
+  }
+  ingest::Ingestor ingestor(*context->store, context->catalog, *context->clock);
+  int status = 0;
+  for (const std::string& file : options.files) {
+    auto data = ReadWholeFile(file);
+    if (!data) return ExitWith(data.error());
+    ingest::BatchInput input;
+    input.department = options.department;
+    input.actor = "cli";
+    input.source_name = fs::path(file).filename().string();
+    input.format = *format;
+    input.data = *data;
+    ProgressBar bar(input.source_name);
+    auto report = ingestor.Submit(input, [&](int64_t, int64_t bytes_done, int64_t bytes_total) {
+      bar.Update(bytes_done, bytes_total);
+    });
+    bar.Finish();
+    if (!report) {
+      std::cerr << "credence: " << file << ": " << report.error().ToString() << "\n";
+      status = 1;
+      continue;
+    }
+    std::cout << ingest::BatchReportJson(*report) << "\n";
+    std::cerr << fmt::format(
+        "{}: {} submitted, {} accepted, {} updated, {} unchanged, "
+        "{} rejected ({:.1f} s)\n",
+        file, report->submitted, report->accepted, report->updated, report->unchanged,
+        report->rejected, report->seconds);
+  }
+  return status;
+}
+
+// --- credence demo ---
+
+int Demo(const StoreOptions& store_options, int64_t subjects, uint64_t seed) {
+  auto context = OpenContext(store_options);
+  if (!context) return ExitWith(context.error());
+  ingest::Ingestor ingestor(*context->store, context->catalog, *context->clock);
+  demo::DemoOptions options;
+  options.subjects = subjects;
+  options.seed = seed;
+  options.today = context->clock->Today();
+  ProgressBar bar("demo city");
+  auto summary =
+      demo::CreateDemoCity(ingestor, context->catalog, options,
+                           [&](int64_t done, int64_t total) { bar.Update(done, total); });
+  bar.Finish();
+  if (!summary) return ExitWith(summary.error());
+  std::cout << fmt::format(
+      "demo city: {} subjects, {} records in {} batches, {} rejected, {:.1f} s ({:.0f} "
+      "records/s)\n",
+      summary->subjects, summary->records, summary->batches, summary->rejected, summary->seconds,
+      summary->seconds > 0 ? summary->records / summary->seconds : 0.0);
+  return 0;
+}
+
+// --- credence token ---
+
+int TokenCreate(const StoreOptions& store_options, const std::string& role_key,
+                const std::string& department, const std::string& region,
+                const std::string& label) {
+  auto context = OpenContext(store_options);
+  if (!context) return ExitWith(context.error());
+  auto role = auth::ParseRole(role_key);
+  if (!role) {
+    return ExitWith(Error::InvalidArgument(
+        "role", fmt::format("unknown role '{}': department, operator, lender, auditor or subject",
+                            role_key)));
+  }
+  if (!department.empty() && context->catalog.FindDepartment(department) == nullptr) {
+    return ExitWith(Error::InvalidArgument(
+        "department",
+        fmt::format("unknown department '{}' (see policy/departments.toml)", department)));
+  }
+  SecureRandom random;
+  auto created = auth::CreateToken(*context->store, random, *context->clock, *role, department,
+                                   region, label, "cli");
+  if (!created) return ExitWith(created.error());
+  std::cout << fmt::format("token {} for role {}{} — shown once, store it safely:\n",
+                           created->token.id, role_key,
+                           department.empty() ? "" : " (" + department + ")");
+  std::cout << created->secret << "\n";
+  return 0;
+}
+
+int TokenList(const StoreOptions& store_options) {
+  auto context = OpenContext(store_options);
+  if (!context) return ExitWith(context.error());
+  auto tokens = context->store->ListTokens();
+  if (!tokens) return ExitWith(tokens.error());
+  for (const store::Token& token : *tokens) {
+    std::cout << fmt::format(
+        "{}\t{}…\t{}\t{}\t{}\t{}\n", token.id, token.prefix, token.role, token.department,
+        token.created_at.ToString(),
+        token.revoked_at ? "revoked " + token.revoked_at->ToString() : "active");
+  }
+  return 0;
+}
+
+// --- credence id check ---
+
+int IdCheck(const std::vector<std::string>& codes) {
+  int status = 0;
+  for (const std::string& code : codes) {
+    ids::CodeCheck check = ids::CheckCode(code);
+    if (check.valid) {
+      std::cout << fmt::format("{}\tvalid\t{}\t{}\n", check.normalized,
+                               ids::CodeKindKey(check.kind), check.division_name);
+    } else {
+      status = 1;
+      std::cout << fmt::format("{}\tinvalid\t{}\t{}\n", check.normalized,
+                               ids::FailureNameFor(check.kind, check.failure), check.message);
+    }
+  }
+  return status;
+}
+
+// --- credence policy check ---
+
+int PolicyCheck(const std::string& dir) {
+  auto catalog = policy::LoadCatalog(dir.empty() ? policy::DefaultPolicyDir() : fs::path(dir));
+  if (!catalog) return ExitWith(catalog.error());
+  std::cout << fmt::format(
+      "policy {} (catalog edition {}): {} categories, {} record kinds, {} departments, {} "
+      "publicity rules — ok\n",
+      catalog->version(), catalog->edition(), catalog->categories().size(), catalog->kinds().size(),
+      catalog->departments().size(), catalog->publicity_rules().size());
+  return 0;
+}
+
+// --- credence audit verify ---
+
+int AuditVerify(const StoreOptions& store_options) {
+  auto context = OpenContext(store_options);
+  if (!context) return ExitWith(context.error());
+  auto report = audit::Verify(*context->store);
+  if (!report) return ExitWith(report.error());
+  if (!report->ok) {
+    std::cout << fmt::format("audit log BROKEN at entry {}: {} ({} entries checked)\n",
+                             report->first_broken_seq, report->message, report->entries);
+    return 1;
+  }
+  std::cout << fmt::format("audit log ok: {} entries, head {}\n", report->entries,
+                           report->head_hash_hex);
+  return 0;
+}
+
+}  // namespace
+
+int Run(int argc, char** argv) {
+  CLI::App app{"Credence — public credit information platform"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", CREDENCE_VERSION);
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "debug, info, warn or error")->capture_default_str();
+  int status = 0;
+
+  ServeOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand("serve", "serve the API and the portal");
+  serve.store.AddTo(serve_cmd);
+  serve_cmd->add_option("--port", serve.port, "TCP port (0: any free port)")->capture_default_str();
+  serve_cmd->add_option("--address", serve.address, "address to bind")->capture_default_str();
+  serve_cmd->add_option("--threads", serve.threads, "I/O threads")->capture_default_str();
+  serve_cmd->add_option("--static", serve.static_dir, "portal files (default: web/dist)");
+  serve_cmd->callback([&] { status = Serve(serve); });
+
+  ImportOptions import;
+  CLI::App* import_cmd = app.add_subcommand("import", "import department feed files");
+  import.store.AddTo(import_cmd);
+  import_cmd->add_option("--department", import.department, "submitting department key")
+      ->required();
+  import_cmd->add_option("--format", import.format, "auto, ndjson or csv")->capture_default_str();
+  import_cmd->add_option("files", import.files, "NDJSON or CSV files")->required();
+  import_cmd->callback([&] {
+    SetLogFormat("text");
+    status = Import(import);
+  });
+
+  StoreOptions demo_store;
+  int64_t demo_subjects = 20000;
+  uint64_t demo_seed = 1;
+  CLI::App* demo_cmd = app.add_subcommand("demo", "create a synthetic demo city");
+  demo_store.AddTo(demo_cmd);
+  demo_cmd->add_option("--subjects", demo_subjects, "number of subjects")->capture_default_str();
+  demo_cmd->add_option("--seed", demo_seed, "random seed")->capture_default_str();
+  demo_cmd->callback([&] {
+    SetLogFormat("text");
+    status = Demo(demo_store, demo_subjects, demo_seed);
+  });
+
+  CLI::App* token_cmd = app.add_subcommand("token", "API tokens");
+  token_cmd->require_subcommand(1);
+  StoreOptions token_store;
+  std::string token_role, token_department, token_region, token_label;
+  CLI::App* token_create = token_cmd->add_subcommand("create", "create a token (printed last)");
+  token_store.AddTo(token_create);
+  token_create->add_option("--role", token_role, "department, operator, lender, auditor")
+      ->required();
+  token_create->add_option("--department", token_department, "department key (department role)");
+  token_create->add_option("--region", token_region, "division code scope (operator role)");
+  token_create->add_option("--label", token_label, "a note on who holds it");
+  token_create->callback([&] {
+    status = TokenCreate(token_store, token_role, token_department, token_region, token_label);
+  });
+  StoreOptions token_list_store;
+  CLI::App* token_list = token_cmd->add_subcommand("list", "list tokens (never their secrets)");
+  token_list_store.AddTo(token_list);
+  token_list->callback([&] { status = TokenList(token_list_store); });
+
+  CLI::App* id_cmd = app.add_subcommand("id", "identifiers");
+  id_cmd->require_subcommand(1);
+  std::vector<std::string> codes;
+  CLI::App* id_check = id_cmd->add_subcommand("check", "check USCCs and resident ID numbers");
+  id_check->add_option("codes", codes, "codes to check")->required();
+  id_check->callback([&] { status = IdCheck(codes); });
+
+  CLI::App* policy_cmd = app.add_subcommand("policy", "policy data");
+  policy_cmd->require_subcommand(1);
+  std::string policy_dir;
+  CLI::App* policy_check = policy_cmd->add_subcommand("check", "validate a policy directory");
+  policy_check->add_option("dir", policy_dir, "policy directory (default: ./policy)");
+  policy_check->callback([&] { status = PolicyCheck(policy_dir); });
+
+  CLI::App* audit_cmd = app.add_subcommand("audit", "the audit log");
+  audit_cmd->require_subcommand(1);
+  StoreOptions audit_store;
+  CLI::App* audit_verify = audit_cmd->add_subcommand("verify", "verify the hash chain");
+  audit_store.AddTo(audit_verify);
+  audit_verify->callback([&] { status = AuditVerify(audit_store); });
+
+  app.parse_complete_callback([&] {
+    if (log_level == "debug") SetLogLevel(LogLevel::kDebug);
+    if (log_level == "warn") SetLogLevel(LogLevel::kWarn);
+    if (log_level == "error") SetLogLevel(LogLevel::kError);
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  return status;
+}
+
+}  // namespace credence::cli

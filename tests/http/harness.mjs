@@ -1,0 +1,99 @@
+// Starts real `credence` processes for black-box tests: a demo city in a temporary data
+// directory, tokens, and `credence serve` on a free port (read from its "server.listening" log).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, cpSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const BINARY = process.env.CREDENCE_BINARY || 'build/credence';
+export const SOURCE = process.env.CREDENCE_SOURCE_DIR || '.';
+// Every test runs at a fixed "now" so that publicity windows and dates are reproducible.
+export const NOW = '2026-11-22T04:00:00Z';
+
+export function run(args, { input, allowFail = false } = {}) {
+  const result = spawnSync(BINARY, args, { input, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (!allowFail && result.status !== 0) {
+    throw new Error(`credence ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  }
+  return result;
+}
+
+export function tempDir(prefix = 'credence-test-') {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+// A copy of the default policy with settings.toml changed, for tests of limits.
+export function policyWith(settingsToml) {
+  const dir = tempDir('credence-policy-');
+  cpSync(join(SOURCE, 'policy'), dir, { recursive: true });
+  writeFileSync(join(dir, 'settings.toml'), settingsToml);
+  return dir;
+}
+
+export function createToken(data, role, department) {
+  const args = ['token', 'create', '--data', data, '--role', role, '--now', NOW];
+  if (department) args.push('--department', department);
+  const lines = run(args).stdout.trim().split('\n');
+  return lines[lines.length - 1];
+}
+
+export class Server {
+  constructor(data, extraArgs = []) {
+    this.data = data;
+    this.extraArgs = extraArgs;
+    this.stderr = '';
+  }
+
+  async start() {
+    this.process = spawn(BINARY, ['serve', '--data', this.data, '--port', '0', '--address',
+      '127.0.0.1', '--now', NOW, ...this.extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.exited = new Promise((resolve) => this.process.on('exit', (code, signal) => resolve({ code, signal })));
+    const port = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${this.stderr}`)), 30000);
+      this.process.stderr.on('data', (chunk) => {
+        this.stderr += chunk.toString();
+        const match = this.stderr.match(/"event":"server.listening"[^\n]*"port":(\d+)/);
+        if (match) { clearTimeout(timer); resolve(Number(match[1])); }
+      });
+      this.process.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${this.stderr}`)); });
+    });
+    this.base = `http://127.0.0.1:${port}`;
+    return this;
+  }
+
+  async request(method, path, { token, body, headers = {} } = {}) {
+    const h = { ...headers };
+    if (token) h.authorization = `Bearer ${token}`;
+    const response = await fetch(this.base + path, { method, headers: h, body });
+    const text = await response.text();
+    let json;
+    try { json = JSON.parse(text); } catch { json = undefined; }
+    return { status: response.status, headers: response.headers, text, json };
+  }
+
+  get(path, options) { return this.request('GET', path, options); }
+  post(path, options) { return this.request('POST', path, options); }
+
+  async stop(signal = 'SIGTERM') {
+    if (!this.process || this.process.exitCode !== null) return this.exited;
+    this.process.kill(signal);
+    return this.exited;
+  }
+}
+
+// A demo city shared by the read-only tests of one file.
+export function demoCity(subjects = 600, seed = 3) {
+  const data = tempDir();
+  run(['demo', '--data', data, '--subjects', String(subjects), '--seed', String(seed), '--now', NOW]);
+  return data;
+}
+
+export function cleanup(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export function ndjson(rows) {
+  return rows.map((row) => (typeof row === 'string' ? row : JSON.stringify(row))).join('\n') + '\n';
+}
+
+export function readText(path) { return readFileSync(path, 'utf8'); }
