@@ -28,7 +28,10 @@ JsonValue FromElement(simdjson::dom::element element) {
     }
     case simdjson::dom::element_type::ARRAY: {
       JsonValue::Array array;
-      for (auto item : element.get_array().value_unsafe()) array.push_back(FromElement(item));
+      // Copy the array handle out of the temporary result before iterating it.
+      simdjson::dom::array source = element.get_array().value_unsafe();
+      array.reserve(source.size());
+      for (simdjson::dom::element item : source) array.push_back(FromElement(item));
       return JsonValue(std::move(array));
     }
     case simdjson::dom::element_type::STRING:
