@@ -1,20 +1,63 @@
 // Finding subjects by name or code, fast on millions of subjects.
 //
-// SubjectIndex keeps, in memory, each subject's normalised name and code and an inverted index
-// of the name's character bigrams (and single characters), so that a substring query touches
-// only the posting lists of its rarest bigram and verifies candidates. Ranking: exact code,
-// then exact name, then name prefix, then substring; ties by shorter name, then id.
-// Thread-safe: many concurrent searches, updates take a short exclusive lock.
+// SubjectIndex keeps, in memory, each subject's code and normalised name and an inverted index
+// of the name's code-point bigrams, so that a query touches only the posting lists of its own
+// bigrams.
+//
+// Ranking (tiers, best first):
+//   1. exact code: the query, as ids::NormalizeCode, equals the subject's code;
+//   2. code prefix: the query is at least kMinCodePrefix characters of [0-9A-Z] and starts a
+//      Unified Social Credit Code (resident ID numbers are never matched by prefix, so nobody
+//      can enumerate them); ordered by code;
+//   3. exact name, then name prefix: the name (text::NormalizeName) starts with the query;
+//   4. substring: the name contains the query elsewhere.
+// Tiers 3 and 4 are ordered by shorter name (in code points), then smaller subject id; exact
+// name matches come first in tier 3 because they are its shortest names. A subject appears
+// once, in its best tier.
+//
+// Algorithm. Every subject has a slot; a slot's text (code, name) never changes: an update
+// that changes either gives the subject a new slot and marks the old one dead. The slots are
+// split into two segments:
+//  - the main segment, built in bulk by Load and by compactions, numbers its slots in rank
+//    order (name length, then id), so every posting list is sorted in rank order. Its posting
+//    lists live in one array (CSR layout) behind a sorted array of gram keys; a second array
+//    sorts its slots by code for exact and prefix code lookups.
+//  - the delta segment holds slots added since (new subjects, renames); its posting lists are
+//    per-gram vectors (appending increasing slot numbers keeps them sorted) and its code
+//    arrays are kept sorted by insertion. When it exceeds max(kMinCompaction, main / 16)
+//    slots, the next update compacts both segments into a new main segment, prepared under a
+//    shared lock so searches continue meanwhile.
+// A name of code points c0..cn-1 is indexed under the bigrams (ci, ci+1) with cn an end
+// marker, plus one "starts with" bigram (c0, c1): n + 1 postings per name, no unigrams.
+// For a query q0..qL-1 (L >= 2) the substring candidates are the intersection of the lists
+// of (qi, qi+1), and the prefix candidates replace (q0, q1) by its "starts with" bigram; the
+// lists are intersected smallest first by leapfrogging with galloping seeks. A one-character
+// query takes the union of the contiguous key range (q0, *) (or its "starts with" range).
+// Every candidate is verified against the slot's current text, so dead slots and bigrams
+// that co-occur without forming the query are harmless. Because main lists are in rank
+// order, a tier stops as soon as it has the offset + limit best results and the total has
+// passed kMaxCounted; delta candidates (at most main / 16) are all verified and merged.
+//
+// Complexity per query: O(G log K) to find the G gram lists among K keys, plus the
+// intersection, which costs O(L * s * log(n / s)) for the smallest list s in the worst case
+// but stops after about kMaxCounted + offset + limit verified matches, plus O(d) over the
+// delta segment's candidates. Memory: about 16 bytes per slot, the code and name bytes, 4
+// bytes per posting (name length + 1 per name), 8 bytes per subject for the code order and 8
+// for the id table: ~150 MB for a million company names, ~1.5 GB for ten million subjects.
+//
+// Thread-safe: many concurrent searches under a shared lock; updates take a short exclusive
+// lock, and one update at a time may compact while searches continue.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <shared_mutex>
-#include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/result.h"
+#include "ids/ids.h"
 #include "store/store.h"
 
 namespace credence::search {
@@ -22,35 +65,55 @@ namespace credence::search {
 struct SearchResult {
   std::vector<int64_t> subject_ids;  // the requested page, best first
   int64_t total = 0;                 // matches in all pages (capped at kMaxCounted)
-  bool total_capped = false;
+  bool total_capped = false;         // more than kMaxCounted subjects match
 };
 
 class SubjectIndex {
  public:
+  // Matches are counted up to this many; pages are served within the first kMaxCounted
+  // matches (an offset at or beyond it gives an empty page).
   static constexpr int64_t kMaxCounted = 10000;
+  // Larger limits are reduced to this.
+  static constexpr int64_t kMaxLimit = 100;
+  // A code query needs at least this many characters to match codes by prefix.
+  static constexpr size_t kMinCodePrefix = 6;
+  // The delta segment is compacted into the main one beyond max(this, main size / 16) slots.
+  static constexpr size_t kMinCompaction = 16384;
+  // Names are indexed by their first kMaxNameBytes bytes (cut at a code point); codes longer
+  // than kMaxCodeBytes are not indexed.
+  static constexpr size_t kMaxNameBytes = 1023;
+  static constexpr size_t kMaxCodeBytes = 63;
 
-  // Loads every subject from the store (replacing what was indexed).
+  SubjectIndex();
+  ~SubjectIndex();
+  SubjectIndex(const SubjectIndex&) = delete;
+  SubjectIndex& operator=(const SubjectIndex&) = delete;
+
+  // Loads every subject from the store (replacing what was indexed), reading it in chunks
+  // through Store::ScanSubjects. On error the index keeps its previous contents.
   Status Load(store::Store& store);
-  // Adds or updates one subject; name_norm is text::NormalizeName of its name.
-  void Upsert(int64_t subject_id, std::string_view code, std::string_view name_norm);
-  // query is normalised here; an 18-character query is also tried as an exact code.
+  // Adds or updates one subject; name_norm is text::NormalizeName of its name. The code is
+  // normalised here (ids::NormalizeCode). code_kind says whether the code is a USCC (prefix
+  // searchable); kUnknown means "find out with ids::CheckCode".
+  void Upsert(int64_t subject_id, std::string_view code, std::string_view name_norm,
+              ids::CodeKind code_kind = ids::CodeKind::kUnknown);
+  // The query is normalised here, both as a name and as a code. offset < 0 counts as 0;
+  // limit is clamped to [0, kMaxLimit]. An empty query matches nothing.
   SearchResult Search(std::string_view query, int64_t offset, int64_t limit) const;
+  // Subjects indexed.
   size_t size() const;
   // Approximate heap bytes held, for the RSS budget.
   size_t MemoryBytes() const;
 
  private:
-  // Implementation detail: see search.cc.
-  struct Entry {
-    int64_t subject_id;
-    std::string code;
-    std::string name_norm;
-  };
-  mutable std::shared_mutex mutex_;
-  std::vector<Entry> entries_;                        // dense, by slot
-  std::unordered_map<int64_t, uint32_t> slot_of_id_;  // subject id → slot
-  std::unordered_map<std::string, uint32_t> slot_of_code_;
-  std::unordered_map<uint64_t, std::vector<uint32_t>> postings_;  // gram → sorted slots
+  struct Data;  // the segments; see search.cc
+
+  // Builds a new main segment from the live slots of `from` (which is left untouched).
+  static std::unique_ptr<Data> Compact(const Data& from);
+
+  std::mutex writer_mutex_;          // one Load or Upsert at a time
+  mutable std::shared_mutex mutex_;  // guards *data_
+  std::unique_ptr<Data> data_;       // never null
 };
 
 }  // namespace credence::search
