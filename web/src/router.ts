@@ -1,0 +1,79 @@
+// Routes of the portal. The public site is loaded eagerly only for the home page; every other
+// page is a chunk of its own, so the first visit downloads little. Later areas (the subject's
+// user center under /my, the operator consoles under /console) add their routes here.
+import { createRouter, createWebHistory } from 'vue-router';
+import HomePage from './pages/public/HomePage.vue';
+import { locale, t } from './i18n';
+import { watch } from 'vue';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    // i18n key of the page title; the subject page sets its own from the subject's name.
+    title?: string;
+  }
+}
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/', name: 'home', component: HomePage, meta: { title: 'home.title' } },
+    {
+      path: '/search',
+      name: 'search',
+      component: () => import('./pages/public/SearchPage.vue'),
+      meta: { title: 'search.title' },
+    },
+    {
+      path: '/subjects/:code',
+      name: 'subject',
+      component: () => import('./pages/public/SubjectPage.vue'),
+      meta: { title: 'subject.title' },
+    },
+    { path: '/console', redirect: { name: 'console-upload' } },
+    {
+      path: '/console/upload',
+      name: 'console-upload',
+      component: () => import('./pages/console/UploadPage.vue'),
+      meta: { title: 'console.title' },
+    },
+    {
+      path: '/console/batches/:batch',
+      name: 'console-batch',
+      component: () => import('./pages/console/BatchPage.vue'),
+      meta: { title: 'console.reportTitle' },
+    },
+    {
+      path: '/:pathMatch(.*)*',
+      name: 'not-found',
+      component: () => import('./pages/NotFoundPage.vue'),
+      meta: { title: 'notFound.title' },
+    },
+  ],
+  scrollBehavior(to, from, saved) {
+    if (saved) return saved;
+    // Paging and tab changes keep the reader where they are.
+    if (to.path === from.path) return false;
+    return { top: 0 };
+  },
+});
+
+// A page may refine the title (e.g. with a subject's name) through setPageTitle().
+const pageTitle = { key: '', text: '' };
+
+function applyTitle(): void {
+  const suffix = t('app.name');
+  const page = pageTitle.text || (pageTitle.key ? t(pageTitle.key) : '');
+  document.title = page && pageTitle.key !== 'home.title' ? `${page} - ${suffix}` : suffix;
+}
+
+export function setPageTitle(text: string): void {
+  pageTitle.text = text;
+  applyTitle();
+}
+
+router.afterEach((to) => {
+  pageTitle.key = to.meta.title ?? '';
+  pageTitle.text = '';
+  applyTitle();
+});
+watch(locale, applyTitle);
