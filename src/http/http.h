@@ -121,6 +121,8 @@ class Router {
     RouteOptions options;
   };
   std::vector<Route> routes_;
+  // Indexes into routes_ by segment count: a path is only compared with routes of its length.
+  std::vector<std::vector<uint32_t>> routes_by_size_;
 };
 
 struct ServerOptions {

@@ -89,6 +89,10 @@ TEST(RouterTest, ParameterNeedsANonEmptySegmentAndSegmentCountsMustAgree) {
   EXPECT_EQ(router.Find(Method::kGet, "/api/v1/subjects").handler, nullptr);
   EXPECT_EQ(router.Find(Method::kGet, "/api/v1/subjects/a/b").handler, nullptr);
   EXPECT_NE(router.Find(Method::kGet, "/api/v1/subjects/a").handler, nullptr);
+  EXPECT_EQ(router.Find(Method::kGet, "/").handler, nullptr);
+  router.Add(Method::kGet, "/", [](const Request&) { return Text("root"); });
+  EXPECT_EQ(router.Find(Method::kGet, "/").pattern, "/");
+  EXPECT_EQ(router.Find(Method::kGet, "/x").handler, nullptr);
 }
 
 TEST(RouterTest, LiteralSegmentBeatsParameterWhateverTheOrder) {

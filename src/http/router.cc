@@ -78,7 +78,8 @@ std::vector<std::string> SplitPattern(std::string_view pattern) {
 
 bool SegmentsMatch(const std::vector<std::string>& pattern, const PathSegments& path) {
   if (pattern.size() != path.size()) return false;
-  for (size_t i = 0; i < pattern.size(); ++i) {
+  // Back to front: routes share their leading segments ("api", "v1"), so mismatches show late.
+  for (size_t i = pattern.size(); i-- > 0;) {
     if (IsParamSegment(pattern[i])) {
       if (path[i].empty()) return false;
     } else if (pattern[i] != path[i]) {
@@ -238,18 +239,22 @@ int HttpStatusFor(const Error& error) {
 void Router::Add(Method method, std::string pattern, Handler handler, RouteOptions options) {
   Route route{method, std::move(pattern), {}, std::move(handler), options};
   route.segments = SplitPattern(route.pattern);
+  const size_t size = route.segments.size();
+  if (routes_by_size_.size() <= size) routes_by_size_.resize(size + 1);
+  routes_by_size_[size].push_back(static_cast<uint32_t>(routes_.size()));
   routes_.push_back(std::move(route));
 }
 
 Router::Match Router::Find(Method method, std::string_view path) const {
   Match match;
   const PathSegments segments(path);
-  if (segments.too_many()) return match;
+  if (segments.too_many() || segments.size() >= routes_by_size_.size()) return match;
 
   const Route* best = nullptr;
   const Route* best_get = nullptr;  // for HEAD without a HEAD route
   uint32_t methods_seen = 0;
-  for (const Route& route : routes_) {
+  for (const uint32_t index : routes_by_size_[segments.size()]) {
+    const Route& route = routes_[index];
     if (!SegmentsMatch(route.segments, segments)) continue;
     match.path_known = true;
     methods_seen |= 1u << static_cast<unsigned>(route.method);
