@@ -513,6 +513,11 @@ TEST(ServerTest, UnknownPathsAre404AndWrongMethods405WithAllow) {
   EXPECT_EQ(wrong_method.Header("allow"), "GET, HEAD, POST");
   EXPECT_THAT(wrong_method.body, HasSubstr(R"("reason":"method_not_allowed")"));
 
+  connection.Send("PROPFIND /api/v1/subjects/x HTTP/1.1\r\nHost: test\r\n\r\n");
+  const HttpReply unknown_method = connection.Read();
+  EXPECT_EQ(unknown_method.status, 501);
+  EXPECT_THAT(unknown_method.body, HasSubstr(R"("reason":"method_not_implemented")"));
+
   // The raw path never becomes a metrics label.
   const std::string metrics = server.metrics().RenderPrometheus();
   EXPECT_THAT(metrics,

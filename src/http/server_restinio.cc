@@ -271,8 +271,7 @@ restinio::request_handling_status_t ServerCore::Handle(restinio::request_handle_
     if (!method) {
       Response response =
           Response::FromError(Error(ErrorCode::kInvalidArgument, "method_not_implemented",
-                                    "The server does not support "
-                                    "the request's method."));
+                                    "The server does not support this method."));
       response.status = 501;  // a protocol answer, not an error code's mapping
       Send(request, std::move(response),
            Outcome{unmatched_stats_[kMethodCount].get(), "unmatched", Method::kGet, started});
@@ -303,7 +302,13 @@ restinio::request_handling_status_t ServerCore::Handle(restinio::request_handle_
     if (match.options->blocking) {
       asio::post(*workers_, [this, request, parsed = std::move(parsed), handler = match.handler,
                              outcome]() mutable {
-        Send(request, Invoke(*handler, parsed, outcome.route), outcome);
+        try {
+          Send(request, Invoke(*handler, parsed, outcome.route), outcome);
+        } catch (const std::exception& exception) {
+          // An exception must not end a worker thread; the connection will time out.
+          LogError("http_response_failed", {{"route", outcome.route}, {"what", exception.what()}});
+          FinishOne();
+        }
       });
       return restinio::request_accepted();
     }
@@ -458,7 +463,7 @@ void ServerCore::Finish(Builder& builder, int status, const Outcome& outcome) {
 }
 
 void ServerCore::FinishOne() {
-  if (in_flight_.fetch_sub(1) == 1 && draining_.load()) {
+  if (in_flight_.fetch_sub(1) <= 1 && draining_.load()) {
     std::lock_guard lock(stop_mutex_);
     stop_cv_.notify_all();
   }
@@ -583,7 +588,7 @@ Status ServerCore::Run(const std::function<void(uint16_t port)>& on_listening) {
   draining_.store(true);
   {
     std::unique_lock lock(stop_mutex_);
-    stop_cv_.wait_for(lock, kDrainTimeout, [this] { return in_flight_.load() == 0; });
+    stop_cv_.wait_for(lock, kDrainTimeout, [this] { return in_flight_.load() <= 0; });
   }
   const int64_t abandoned = in_flight_.load();
   if (abandoned > 0) LogWarn("http_drain_timeout", {{"in_flight", abandoned}});
