@@ -134,7 +134,9 @@ struct ServerOptions {
   // Files served for GET and HEAD paths no route matches (the portal); index.html for unknown
   // paths that do not start with /api/ or /assets/ (the portal routes in the browser). Files
   // under /assets/ carry content hashes in their names and are cached for a year; index.html is
-  // revalidated on every load. Paths with ".." segments are refused. Empty: none.
+  // revalidated on every load. Paths with ".." segments are refused. A folder that does not
+  // exist yet is looked for again on later requests (the portal may be built after the server
+  // starts). Empty: none.
   std::filesystem::path static_dir;
 };
 

@@ -716,6 +716,25 @@ TEST(ServerTest, ServesThePortalWithFallbackAndRefusesTraversal) {
   EXPECT_EQ(connection.Read().status, 200);
 }
 
+TEST(ServerTest, ServesThePortalOnceItIsBuilt) {
+  TempDir dir;
+  Router router;
+  ServerOptions options;
+  options.static_dir = dir.path() / "dist";  // not built yet
+  RunningServer server(router, options);
+  Connection connection(server.port());
+  connection.Send(Get("/"));
+  const HttpReply before = connection.Read();
+  EXPECT_EQ(before.status, 404);
+  EXPECT_EQ(before.Header("content-type"), "application/json; charset=utf-8");
+
+  dir.Write("dist/index.html", "<html>built</html>");
+  connection.Send(Get("/"));
+  const HttpReply after = connection.Read();
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(after.body, "<html>built</html>");
+}
+
 TEST(ServerTest, StopLetsTheRequestInFlightFinish) {
   Router router;
   std::promise<void> entered;

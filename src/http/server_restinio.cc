@@ -233,11 +233,17 @@ class ServerCore {
   template <typename Builder>
   void Finish(Builder& builder, int status, const Outcome& outcome);
   void FinishOne();
+  // The canonical static folder; empty while it does not exist.
+  const std::filesystem::path& StaticRoot();
 
   ServerOptions options_;
   const Router& router_;
   MetricsRegistry& metrics_;
-  std::filesystem::path static_root_;  // canonical; empty when static files are off
+  // static_dir made canonical, once it exists (the portal may be built after the server
+  // starts); written once under static_mutex_, then only read.
+  std::mutex static_mutex_;
+  std::atomic<bool> static_resolved_{false};
+  std::filesystem::path static_root_;
   int64_t largest_body_limit_ = 0;
   std::vector<std::unique_ptr<RouteStats>> route_stats_;  // by route index
   // By method; the last for methods the server does not know.
@@ -342,7 +348,7 @@ void ServerCore::HandleUnmatched(const restinio::request_handle_t& request, Meth
     Send(request, std::move(response), outcome);
     return;
   }
-  if (!static_root_.empty() && (method == Method::kGet || method == Method::kHead)) {
+  if (!options_.static_dir.empty() && (method == Method::kGet || method == Method::kHead)) {
     ServeStatic(request, method, raw_path, started);
     return;
   }
@@ -354,8 +360,10 @@ void ServerCore::ServeStatic(const restinio::request_handle_t& request, Method m
                              std::string_view raw_path, SteadyClock::time_point started) {
   const Outcome outcome{static_stats_[static_cast<size_t>(method)].get(), "static", method,
                         started};
+  const std::filesystem::path& root = StaticRoot();
   const internal::StaticLookup lookup =
-      internal::ResolveStaticFile(static_root_, PercentDecode(raw_path));
+      root.empty() ? internal::StaticLookup{}
+                   : internal::ResolveStaticFile(root, PercentDecode(raw_path));
   if (lookup.outcome == internal::StaticOutcome::kBadPath) {
     Send(request,
          Response::FromError(Error::InvalidArgument(
@@ -462,6 +470,22 @@ void ServerCore::Finish(Builder& builder, int status, const Outcome& outcome) {
   builder.done([this](const asio::error_code&) { FinishOne(); });
 }
 
+const std::filesystem::path& ServerCore::StaticRoot() {
+  if (static_resolved_.load(std::memory_order_acquire)) return static_root_;
+  std::lock_guard lock(static_mutex_);
+  if (!static_resolved_.load(std::memory_order_relaxed)) {
+    std::error_code error;
+    std::filesystem::path root = std::filesystem::canonical(options_.static_dir, error);
+    if (!error && std::filesystem::is_directory(root, error)) {
+      static_root_ = std::move(root);
+      static_resolved_.store(true, std::memory_order_release);
+      return static_root_;
+    }
+  }
+  static const std::filesystem::path kNone;
+  return static_resolved_.load(std::memory_order_relaxed) ? static_root_ : kNone;
+}
+
 void ServerCore::FinishOne() {
   if (in_flight_.fetch_sub(1) <= 1 && draining_.load()) {
     std::lock_guard lock(stop_mutex_);
@@ -491,14 +515,8 @@ Status ServerCore::Run(const std::function<void(uint16_t port)>& on_listening) {
     return Fail(Error::InvalidArgument(
         "address", "Cannot listen on \"" + options_.address + "\": " + address_error.message()));
   }
-  if (!options_.static_dir.empty()) {
-    std::error_code error;
-    static_root_ = std::filesystem::canonical(options_.static_dir, error);
-    if (error) {
-      return Fail(Error::InvalidArgument(
-          "static_dir",
-          "Cannot serve files from " + options_.static_dir.string() + ": " + error.message()));
-    }
+  if (!options_.static_dir.empty() && StaticRoot().empty()) {
+    LogWarn("http_static_dir_missing", {{"static_dir", options_.static_dir.string()}});
   }
 
   // Declaration order is teardown order in reverse: the server and the worker pool go before
