@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <queue>
 #include <span>
 #include <string>
@@ -33,7 +34,6 @@ struct Slot {
   uint64_t name_bytes : 10;
   uint64_t name_chars : 8;
   uint64_t code_is_uscc : 1;
-  uint64_t dead : 1;  // superseded by a later slot of the same subject
 };
 static_assert(sizeof(Slot) == 16);
 static_assert(SubjectIndex::kMaxCodeBytes < (1u << 6));
@@ -124,8 +124,7 @@ class IdTable {
  public:
   uint32_t Find(int64_t subject_id, const std::vector<Slot>& slots) const {
     if (cells_.empty()) return kNoSlot;
-    const size_t mask = cells_.size() - 1;
-    for (size_t cell = MixBits(subject_id) & mask;; cell = (cell + 1) & mask) {
+    for (size_t cell = HomeCell(subject_id);; cell = NextCell(cell)) {
       const uint32_t slot = cells_[cell];
       if (slot == kNoSlot || slots[slot].subject_id == subject_id) return slot;
     }
@@ -133,31 +132,36 @@ class IdTable {
 
   // Points subject_id at slot (replacing its previous slot, if any).
   void Set(int64_t subject_id, uint32_t slot, const std::vector<Slot>& slots) {
-    if ((used_ + 1) * 2 > cells_.size()) Rehash(PowerOfTwoAtLeast((used_ + 1) * 4), slots);
-    const size_t mask = cells_.size() - 1;
-    size_t cell = MixBits(subject_id) & mask;
+    if ((used_ + 1) * 2 > cells_.size()) Rehash((used_ + 1) * 4, slots);
+    size_t cell = HomeCell(subject_id);
     while (cells_[cell] != kNoSlot && slots[cells_[cell]].subject_id != subject_id) {
-      cell = (cell + 1) & mask;
+      cell = NextCell(cell);
     }
     if (cells_[cell] == kNoSlot) ++used_;
     cells_[cell] = slot;
   }
 
   void Reserve(size_t subjects, const std::vector<Slot>& slots) {
-    if (subjects * 2 > cells_.size()) Rehash(PowerOfTwoAtLeast(subjects * 2), slots);
+    if (subjects * 2 > cells_.size()) Rehash(subjects * 2, slots);
   }
 
   size_t Bytes() const { return cells_.capacity() * sizeof(uint32_t); }
 
  private:
+  // Any table size works (no rounding up to a power of two): the hash is scaled to it.
+  size_t HomeCell(int64_t subject_id) const {
+    return static_cast<size_t>(
+        (static_cast<unsigned __int128>(MixBits(subject_id)) * cells_.size()) >> 64);
+  }
+  size_t NextCell(size_t cell) const { return cell + 1 == cells_.size() ? 0 : cell + 1; }
+
   void Rehash(size_t size, const std::vector<Slot>& slots) {
     std::vector<uint32_t> old = std::move(cells_);
-    cells_.assign(size, kNoSlot);
-    const size_t mask = size - 1;
+    cells_.assign(std::max<size_t>(size, 64), kNoSlot);
     for (uint32_t slot : old) {
       if (slot == kNoSlot) continue;
-      size_t cell = MixBits(slots[slot].subject_id) & mask;
-      while (cells_[cell] != kNoSlot) cell = (cell + 1) & mask;
+      size_t cell = HomeCell(slots[slot].subject_id);
+      while (cells_[cell] != kNoSlot) cell = NextCell(cell);
       cells_[cell] = slot;
     }
   }
@@ -222,6 +226,9 @@ struct IndexData {
   std::string arena;
   std::vector<Slot> slots;
   uint32_t main_end = 0;  // slots [0, main_end) are the main segment, in rank order
+  // One bit per slot: superseded by a later slot of the same subject. Apart from the slots
+  // so that skipping dead candidates touches a few cache lines, not one per candidate.
+  std::vector<uint64_t> dead_bits;
   size_t dead = 0;
   IdTable slot_of_id;
 
@@ -250,6 +257,11 @@ struct IndexData {
   }
   size_t delta_size() const { return slots.size() - main_end; }
   size_t live() const { return slots.size() - dead; }
+  bool IsDead(uint32_t slot) const { return (dead_bits[slot >> 6] >> (slot & 63)) & 1; }
+  void MarkDead(uint32_t slot) {
+    dead_bits[slot >> 6] |= uint64_t{1} << (slot & 63);
+    ++dead;
+  }
 
   // Orders slots by (name length, subject id): the rank within the name tiers.
   bool RankLess(uint32_t a, uint32_t b) const {
@@ -277,10 +289,10 @@ struct IndexData {
     for (size_t pos = 0; pos < name.size(); ++chars) DecodeCodePoint(name, &pos);
     slot.name_chars = std::min(chars, kMaxRankedChars);
     slot.code_is_uscc = code_is_uscc;
-    slot.dead = 0;
     arena.append(code);
     arena.append(name);
     slots.push_back(slot);
+    if (dead_bits.size() * 64 < slots.size()) dead_bits.push_back(0);
     return static_cast<uint32_t>(slots.size() - 1);
   }
 
@@ -436,6 +448,14 @@ class CandidateStream {
     return mode_ == Mode::kIntersection ? NextInAll(slot) : NextInAny(slot);
   }
 
+  // Whether the stream holds `slot`. Calls must ask about increasing slots, and not be mixed
+  // with Next; skipping ahead gallops, so asking about few slots of a long stream is cheap.
+  bool Contains(uint32_t slot) {
+    if (has_peeked_ && peeked_ >= slot) return peeked_ == slot;
+    has_peeked_ = NextAtLeast(slot, &peeked_);
+    return has_peeked_ && peeked_ == slot;
+  }
+
  private:
   bool NextInAll(uint32_t* slot) {
     Cursor& lead = cursors_[0];
@@ -477,6 +497,22 @@ class CandidateStream {
     return Exhaust();
   }
 
+  bool NextAtLeast(uint32_t target, uint32_t* slot) {
+    if (exhausted_) return false;
+    if (mode_ == Mode::kIntersection) {
+      Seek(cursors_[0], target);
+      return NextInAll(slot);
+    }
+    while (!heap_.empty() && heap_.top().first < target) {
+      const uint32_t index = heap_.top().second;
+      heap_.pop();
+      Cursor& cursor = cursors_[index];
+      Seek(cursor, target);
+      if (cursor.at != cursor.end) heap_.push({*cursor.at, index});
+    }
+    return NextInAny(slot);
+  }
+
   bool Exhaust() {
     exhausted_ = true;
     return false;
@@ -489,6 +525,8 @@ class CandidateStream {
   std::priority_queue<HeapItem, std::vector<HeapItem>, std::greater<HeapItem>> heap_;
   bool emitted_any_ = false;
   uint32_t last_emitted_ = 0;
+  bool has_peeked_ = false;  // Contains' look-ahead
+  uint32_t peeked_ = 0;
 };
 
 bool IsCodeAlphabet(std::string_view code) {
@@ -535,7 +573,7 @@ class QueryRun {
           by_code->begin(), by_code->end(), code_query_,
           [&](uint32_t slot, std::string_view code) { return data_.Code(slot) < code; });
       for (; low != by_code->end() && data_.Code(*low) == code_query_; ++low) {
-        if (!data_.slots[*low].dead) found.push_back(*low);
+        if (!data_.IsDead(*low)) found.push_back(*low);
       }
     }
     std::sort(found.begin(), found.end(), [&](uint32_t a, uint32_t b) {
@@ -572,7 +610,7 @@ class QueryRun {
       } else {
         slot = delta[delta_at++];
       }
-      if (data_.slots[slot].dead || data_.Code(slot) == code_query_) continue;
+      if (data_.IsDead(slot) || data_.Code(slot) == code_query_) continue;
       ++matches_;
       if (results_.size() < need_) results_.push_back(slot);
     }
@@ -587,7 +625,7 @@ class QueryRun {
   }
 
   bool MatchesNameTier(uint32_t slot, bool prefix) const {
-    if (data_.slots[slot].dead || InCodeTiers(slot)) return false;
+    if (data_.IsDead(slot) || InCodeTiers(slot)) return false;
     const std::string_view name = data_.Name(slot);
     const bool starts = name.starts_with(name_query_);
     if (prefix) return starts;
@@ -662,10 +700,21 @@ class QueryRun {
       delta_matches.resize(kept);
     }
 
+    // For one or two characters the posting lists hold exactly the names that contain (or
+    // start with) the query, so names need not be read: the substring tier only has to leave
+    // out the prefix tier's names, found by galloping through their own lists.
+    const bool exact_candidates = query_chars_.size() <= 2;
+    std::optional<CandidateStream> prefix_names;
+    if (exact_candidates && !prefix) prefix_names.emplace(MainCandidates(/*prefix=*/true));
     std::vector<uint32_t> main_matches;
     CandidateStream main = MainCandidates(prefix);
     for (uint32_t slot; main.Next(&slot);) {
-      if (!MatchesNameTier(slot, prefix)) continue;
+      if (exact_candidates) {
+        if (data_.IsDead(slot) || InCodeTiers(slot)) continue;
+        if (prefix_names && prefix_names->Contains(slot)) continue;
+      } else if (!MatchesNameTier(slot, prefix)) {
+        continue;
+      }
       ++matches_;
       if (main_matches.size() < remaining) main_matches.push_back(slot);
       if (main_matches.size() >= remaining && matches_ > SubjectIndex::kMaxCounted) break;
@@ -702,7 +751,7 @@ std::unique_ptr<SubjectIndex::Data> SubjectIndex::Compact(const Data& from) {
   order.reserve(from.live());
   size_t text_bytes = 0;
   for (uint32_t slot = 0; slot < from.slots.size(); ++slot) {
-    if (from.slots[slot].dead) continue;
+    if (from.IsDead(slot)) continue;
     order.push_back(slot);
     text_bytes += from.slots[slot].code_bytes + from.slots[slot].name_bytes;
   }
@@ -714,6 +763,7 @@ std::unique_ptr<SubjectIndex::Data> SubjectIndex::Compact(const Data& from) {
   auto to = std::make_unique<Data>();
   to->arena.reserve(text_bytes + text_bytes / 16 + 1024);
   to->slots.reserve(order.size() + headroom);
+  to->dead_bits.reserve((order.size() + headroom) / 64 + 1);
   for (uint32_t old_slot : order) {
     internal::Slot slot = from.slots[old_slot];
     slot.text_offset = to->arena.size();
@@ -721,6 +771,7 @@ std::unique_ptr<SubjectIndex::Data> SubjectIndex::Compact(const Data& from) {
                      slot.code_bytes + slot.name_bytes);
     to->slots.push_back(slot);
   }
+  to->dead_bits.assign((to->slots.size() + 63) / 64, 0);
   to->main_end = static_cast<uint32_t>(to->slots.size());
   internal::BuildPostings(*to);
 
@@ -793,8 +844,7 @@ void SubjectIndex::Upsert(int64_t subject_id, std::string_view code, std::string
           data.slots[old_slot].code_is_uscc == code_is_uscc) {
         return;  // nothing the index sees has changed
       }
-      data.slots[old_slot].dead = 1;
-      ++data.dead;
+      data.MarkDead(old_slot);
     }
     data.IndexDeltaSlot(data.AppendSlot(subject_id, normalized_code, name, code_is_uscc));
     if (data.delta_size() <= std::max<size_t>(kMinCompaction, data.main_end / 16)) return;

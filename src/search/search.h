@@ -33,20 +33,28 @@
 // of (qi, qi+1), and the prefix candidates replace (q0, q1) by its "starts with" bigram; the
 // lists are intersected smallest first by leapfrogging with galloping seeks. A one-character
 // query takes the union of the contiguous key range (q0, *) (or its "starts with" range).
-// Every candidate is verified against the slot's current text, so dead slots and bigrams
-// that co-occur without forming the query are harmless. Because main lists are in rank
-// order, a tier stops as soon as it has the offset + limit best results and the total has
-// passed kMaxCounted; delta candidates (at most main / 16) are all verified and merged.
+// For one or two characters these candidates are exactly the matches, so names are not read
+// (the substring tier leaves out the prefix tier's slots by galloping through its lists);
+// for longer queries each candidate is verified against its slot's text, since bigrams may
+// co-occur without forming the query. Dead slots are skipped through a bitmap. Because main
+// lists are in rank order, a tier stops as soon as it has the offset + limit best results
+// and the total has passed kMaxCounted; delta candidates are all verified and merged in.
 //
-// Complexity per query: O(G log K) to find the G gram lists among K keys, plus the
-// intersection, which costs O(L * s * log(n / s)) for the smallest list s in the worst case
-// but stops after about kMaxCounted + offset + limit verified matches, plus O(d) over the
-// delta segment's candidates. Memory: about 16 bytes per slot, the code and name bytes, 4
-// bytes per posting (name length + 1 per name), 8 bytes per subject for the code order and 8
-// for the id table: ~150 MB for a million company names, ~1.5 GB for ten million subjects.
+// Complexity per query: O(G log K) to find the G gram lists among K keys; the intersection
+// costs O(G * s * log(n / s)) for the smallest list s in the worst case, but stops after
+// about kMaxCounted + offset + limit matches; plus O(d) for the delta segment's candidates.
+// Measured on 1M synthetic company names (2 cores shared with other work): CPU time per
+// query p99 about 3 ms for 2-4 characters, 1 ms for one character.
+//
+// Memory per subject: 16 bytes of slot, the code and name bytes, 4 bytes per posting (name
+// length + 1), 4 for the code order and about 8 for the id table; the gram keys add 16 bytes
+// per distinct bigram. About 135 MB for a million ten-character company names; ten million
+// subjects (most of them residents with three-character names) take about 1 GB. A
+// compaction briefly holds the old and the new main segment.
 //
 // Thread-safe: many concurrent searches under a shared lock; updates take a short exclusive
-// lock, and one update at a time may compact while searches continue.
+// lock. The update that triggers a compaction builds it under the shared lock (searches go
+// on, other updates wait: about 1.5 s of CPU for a million subjects) and swaps it in.
 #pragma once
 
 #include <cstdint>
