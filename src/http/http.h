@@ -38,7 +38,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::vector<std::pair<std::string, std::string>> params;   // from the route pattern
   std::string body;
-  std::string remote_address;
+  std::string remote_address;  // the peer's IP address, e.g. "127.0.0.1"
 
   // First query parameter with this name.
   std::optional<std::string_view> Query(std::string_view name) const;
@@ -56,8 +56,11 @@ struct Response {
 
   static Response Json(std::string body, int status = 200);
   static Response Text(std::string body, std::string content_type, int status = 200);
-  // The one error body: {"error": {"code", "reason", "message", "details": [...]}}, with the HTTP
-  // status chosen from the error code here and nowhere else.
+  // The one error body, with the HTTP status from HttpStatusFor:
+  //   {"error": {"code": "not_found", "reason": "...", "message": "...", "details": [...]}}
+  // code is ErrorCodeName; "line" and "field" follow "message" when the error has them; details
+  // is always present ([] when none), each {"line"?, "field"?, "reason", "message"}.
+  // Unauthenticated answers also carry "WWW-Authenticate: Bearer".
   static Response FromError(const Error& error);
 };
 
