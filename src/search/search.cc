@@ -869,7 +869,9 @@ SearchResult SubjectIndex::Search(std::string_view query, int64_t offset, int64_
   limit = std::clamp<int64_t>(limit, 0, kMaxLimit);
   const std::string name_query = text::NormalizeName(query);
   const std::string code_query = ids::NormalizeCode(query);
-  const size_t need = static_cast<size_t>(std::min(offset + limit, kMaxCounted));
+  // Pages end at kMaxCounted; beyond it only the count is wanted.
+  const size_t need =
+      offset >= kMaxCounted ? 0 : static_cast<size_t>(std::min(offset + limit, kMaxCounted));
 
   std::shared_lock lock(mutex_);
   const Data& data = *data_;
