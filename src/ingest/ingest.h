@@ -1,20 +1,50 @@
 // Department feeds into credit files (FORMATS.md: NDJSON, CSV with the NDJSON field names, and
 // the national double-publicity CSV templates with Chinese headers).
 //
-// A batch is validated row by row and applied all at once: every valid row is applied and every
-// invalid row is reported with its line, field and reason, in one store transaction, so that a
-// crash leaves the whole batch or none of it. Rows are idempotent by (department, source_ref):
-// the same content again is "unchanged", different content a new version ("updated"), and a
-// withdrawal marks the record withdrawn. submitted = accepted + updated + unchanged + rejected.
+// Batch semantics. A batch is validated row by row and applied all at once:
+//  - every row is validated on its own; an invalid row is rejected and reported (line, field,
+//    code, message) and never half-applied; every valid row is applied;
+//  - everything a batch writes (subjects, record versions, the batch row, audit entries) goes
+//    into ONE store transaction, so a crash (even kill -9) mid-batch leaves the whole batch or
+//    none of it; an error returned by Submit means nothing was applied;
+//  - rows are idempotent by (department, source_ref): the same content again is "unchanged",
+//    different content a new version of the record ("updated"), a withdrawal marks the record
+//    withdrawn ("updated"; again: "unchanged");
+//  - submitted = accepted + updated + unchanged + rejected, always: Submit checks this before
+//    committing and fails with Internal (applying nothing) if it ever does not hold;
+//  - every rejected row appears exactly once in errors, with the most fundamental of its
+//    problems (a row with several problems is reported by the first one found), so that
+//    errors.size() == rejected.
+//
+// Input. The whole batch as bytes: a UTF-8 byte-order mark is stripped; input that is not UTF-8
+// is read as GB18030 (GBK) when it decodes as such, with a warning in the report, and refused
+// otherwise (reason "encoding", naming the byte offset). Blank lines are skipped and not counted.
+// Line numbers are 1-based physical lines; a CSV record spanning several lines (a quoted field
+// with line breaks) is reported at the line where it starts; the CSV header is line 1.
+//
+// CSV layouts, recognised by the header row (report.format):
+//  - "csv": the NDJSON field names, nested ones dotted (subject.code, authority.name,
+//    extra.<anything>); empty cells are absent fields;
+//  - "csv_penalty": the national administrative penalty template (行政处罚, Chinese headers);
+//    kind admin_penalty, 罚款金额（万元）× 10000 = amount_yuan, the tier derived from 处罚类别;
+//  - "csv_license": the national administrative licence template (行政许可); kind admin_license.
+// In the templates source_ref is the 数据来源单位记录号 column when present and filled, else the
+// decision document number; dates may be YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD.
+//
+// Large batches are processed in chunks of rows (parsed and validated in parallel, applied in
+// line order), so memory stays bounded by the chunk size plus a few dozen bytes per row for the
+// within-batch duplicate check and one entry per rejected row.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/metrics.h"
 #include "common/result.h"
 #include "common/time.h"
 #include "policy/policy.h"
@@ -37,6 +67,33 @@ struct BatchInput {
   std::string_view data;  // the whole feed; may be GB18030, converted (see report warnings)
 };
 
+// Row error codes (RowError::code), stable for departments' tooling:
+//   json            the NDJSON line is not valid JSON, or not an object
+//   columns         a CSV record has more or fewer fields than the header
+//   csv             a CSV record has an unterminated quoted field
+//   required        a required field is missing or empty
+//   type            a field has the wrong JSON type (e.g. a number where text is expected)
+//   too_long        source_ref over 128 or subject.name over 200 characters
+//   format          source_ref contains control characters
+//   action          action is neither "upsert" nor "withdraw"
+//   unknown_kind    kind is not a record kind of the policy
+//   not_allowed     the department may not submit this kind
+//   length, format, checksum, org_code, division, region, date
+//                   subject.code fails the identifier check (ids::FailureName)
+//   subject_kind    subject.kind unknown, inconsistent with the code, or the record kind does
+//                   not apply to it
+//   date            a date field is not a real YYYY-MM-DD date
+//   future_date     decided_at after today (Asia/Shanghai)
+//   too_old         decided_at before the policy's min_year (default 1949)
+//   date_order      valid_until before decided_at (or before valid_from)
+//   tier            missing or unknown tier for a tiered kind
+//   amount          amount_yuan not a non-negative number
+//   grade, year     tax_credit_grade: grade not A/B/M/C/D, year not a 4-digit past year
+//   commitment_type, commitment_status
+//                   commitment: type not approval/voluntary/industry/restoration, status not
+//                   pending/kept/broken
+//   duplicate       the source_ref already appeared earlier in the same batch
+//   not_found       withdrawal of a source_ref this department never submitted
 struct RowError {
   int64_t line = 0;     // 1-based line of the input; for CSV the header is line 1
   std::string field;    // feed field name ("subject.code") or "" for the whole row
@@ -52,10 +109,10 @@ struct BatchReport {
   int64_t updated = 0;
   int64_t unchanged = 0;
   int64_t rejected = 0;
-  int64_t flagged = 0;  // accepted rows flagged for review (legacy codes)
-  std::vector<RowError> errors;
-  std::vector<std::string> warnings;      // e.g. "input was GB18030; converted to UTF-8"
-  std::vector<int64_t> touched_subjects;  // subjects whose file changed (not serialised)
+  int64_t flagged = 0;                // accepted or updated rows flagged for review (legacy codes)
+  std::vector<RowError> errors;       // in line order, one per rejected row
+  std::vector<std::string> warnings;  // e.g. "input was GB18030 (GBK); converted to UTF-8"
+  std::vector<int64_t> touched_subjects;  // subjects whose file changed, ascending (not serialised)
   double seconds = 0;
 };
 
@@ -71,22 +128,45 @@ using ProgressFn = std::function<void(int64_t rows_done, int64_t bytes_done, int
 // Called after each committed batch (to update the search index, re-rate subjects, ...).
 using CommittedFn = std::function<void(const BatchReport& report)>;
 
+// How a batch is processed; the defaults suit production. Results never depend on these.
+struct IngestTuning {
+  int threads = 0;             // parse/validate threads; 0: min(2, hardware threads)
+  int64_t chunk_rows = 16384;  // rows validated and applied together
+};
+
+// Not thread-safe: one Submit at a time per Ingestor (the store serialises writers anyway).
 class Ingestor {
  public:
   Ingestor(store::Store& store, const policy::Catalog& catalog, const Clock& clock);
 
   // Validates and applies one batch. Errors returned (rather than reported per row) mean
-  // nothing was applied: unknown department, unreadable encoding, empty input, store failure.
+  // nothing was applied: unknown department (reason "unknown_department"), unreadable encoding
+  // ("encoding"), empty input ("empty"), a CSV header of no known layout ("csv_header"), store
+  // failure.
   Result<BatchReport> Submit(const BatchInput& input, const ProgressFn& progress = {});
 
   // Registers an observer; call before the first Submit.
   void OnCommitted(CommittedFn observer);
+
+  // Counts rows (ingest_rows_total{outcome="accepted|updated|unchanged|rejected"}) and committed
+  // batches (ingest_batches_total) into metrics, which must outlive the Ingestor. Call before
+  // the first Submit; nullptr turns counting off.
+  void SetMetrics(MetricsRegistry* metrics);
+
+  void SetTuning(const IngestTuning& tuning) { tuning_ = tuning; }
 
  private:
   store::Store& store_;
   const policy::Catalog& catalog_;
   const Clock& clock_;
   std::vector<CommittedFn> observers_;
+  IngestTuning tuning_;
+  // Owned by the registry given to SetMetrics; null when not counting.
+  Counter* rows_accepted_ = nullptr;
+  Counter* rows_updated_ = nullptr;
+  Counter* rows_unchanged_ = nullptr;
+  Counter* rows_rejected_ = nullptr;
+  Counter* batches_ = nullptr;
 };
 
 }  // namespace credence::ingest
