@@ -181,6 +181,8 @@ const messages: Messages = {
     notDepartment: 'This is not a department token; it cannot submit data.',
     uploadTitle: 'Upload a data file',
     fileLabel: 'Data file (NDJSON or CSV)',
+    chooseFile: 'Choose a file',
+    noFile: 'No file chosen',
     fileHelp:
       'NDJSON: one record per line. CSV: a header row first; the Chinese headers of the national double-publicity templates are accepted.',
     format: 'File format',
@@ -203,6 +205,14 @@ const messages: Messages = {
     details: 'Details',
     backToUpload: 'Back to data submission',
     batchNotFound: 'Batch not found.',
+  },
+  roles: {
+    public: 'Public',
+    subject: 'Credit subject',
+    department: 'Department',
+    lender: 'Lender',
+    operator: 'Platform operator',
+    auditor: 'Auditor',
   },
   report: {
     batch: 'Batch',

@@ -172,6 +172,8 @@ const messages = {
     notDepartment: '该令牌不是部门令牌，不能报送数据。',
     uploadTitle: '上传数据文件',
     fileLabel: '数据文件（NDJSON 或 CSV）',
+    chooseFile: '选择文件',
+    noFile: '未选择文件',
     fileHelp: 'NDJSON 每行一条记录；CSV 首行为表头，支持双公示国家标准模板的中文表头。',
     format: '文件格式',
     formatAuto: '按文件扩展名自动识别',
@@ -193,6 +195,14 @@ const messages = {
     details: '详情',
     backToUpload: '返回数据报送',
     batchNotFound: '未找到该批次。',
+  },
+  roles: {
+    public: '社会公众',
+    subject: '信用主体',
+    department: '部门',
+    lender: '金融机构',
+    operator: '平台运营',
+    auditor: '监督审计',
   },
   report: {
     batch: '批次号',
