@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -368,6 +370,36 @@ TEST(SubjectIndexTest, AgreesWithTheRankingRulesThroughUpdatesAndCompactions) {
   check("after one compaction");
   for (int64_t i = 0; i < 30000; ++i) upsert(random.Range(1, kIds));
   check("after more compactions");
+}
+
+// Searches running while another thread adds and renames subjects (through compactions) see a
+// consistent index: a subject that never changes is always found, pages hold no duplicates.
+TEST(SubjectIndexTest, SearchesDuringUpdatesSeeAConsistentIndex) {
+  SubjectIndex index;
+  Add(index, 1, Uscc(1), "永恒不变科技有限公司");
+  std::atomic<bool> writing{true};
+  std::thread writer([&] {
+    SeededRandom random(3);
+    const int64_t subjects = static_cast<int64_t>(SubjectIndex::kMinCompaction) + 100;
+    for (int64_t i = 0; i < 2 * subjects; ++i) {
+      // New subjects first, enough for a compaction, then renames for another one.
+      const int64_t id = i < subjects ? i + 2 : random.Range(2, subjects + 1);
+      Add(index, id, Uscc(id), "永恒" + std::to_string(random.Uniform(1000)) + "科技有限公司");
+    }
+    writing = false;
+  });
+  int64_t searches = 0;
+  while (writing || searches == 0) {
+    ASSERT_THAT(Ids(index, "永恒不变"), ElementsAre(1));
+    const SearchResult page = index.Search("永恒", 0, 100);
+    std::vector<int64_t> ids = page.subject_ids;
+    std::sort(ids.begin(), ids.end());
+    ASSERT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
+    ASSERT_GE(page.total, static_cast<int64_t>(page.subject_ids.size()));
+    ++searches;
+  }
+  writer.join();
+  EXPECT_GT(index.size(), SubjectIndex::kMinCompaction);
 }
 
 }  // namespace
