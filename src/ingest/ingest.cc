@@ -1,6 +1,7 @@
 #include "ingest/ingest.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <thread>
 #include <unordered_map>
@@ -25,8 +26,12 @@ using internal::RawRow;
 using internal::RowAction;
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-// Below this many rows a chunk is prepared on the calling thread alone.
-constexpr size_t kMinRowsPerThread = 256;
+// Rows a thread takes from a chunk at a time: large enough to make the shared counter cheap,
+// small enough to share the tail of a chunk evenly.
+constexpr size_t kRowsPerClaim = 64;
+// The first chunk is prepared before anything else can happen; keeping it small starts the
+// pipeline (prepare the next chunk while applying the current one) early.
+constexpr int64_t kFirstChunkRows = 2048;
 
 // The input as UTF-8 text.
 struct DecodedInput {
@@ -135,33 +140,52 @@ class RowPreparer {
     }
   }
 
-  // Prepares rows in parallel over contiguous ranges; the result is in input order whatever
-  // the number of threads.
-  std::vector<PreparedRow> PrepareAll(std::span<const RawRow> raw, int threads) const {
-    std::vector<PreparedRow> rows(raw.size());
-    size_t workers = std::max<size_t>(
-        1, std::min<size_t>(static_cast<size_t>(threads), raw.size() / kMinRowsPerThread));
-    auto work = [&](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i) Prepare(raw[i], &rows[i]);
-    };
-    if (workers == 1) {
-      work(0, raw.size());
-      return rows;
-    }
-    std::vector<std::jthread> helpers;
-    size_t per_worker = (raw.size() + workers - 1) / workers;
-    for (size_t w = 1; w < workers; ++w) {
-      size_t begin = std::min(raw.size(), w * per_worker);
-      size_t end = std::min(raw.size(), begin + per_worker);
-      helpers.emplace_back(work, begin, end);
-    }
-    work(0, std::min(raw.size(), per_worker));
-    return rows;  // helpers join here
-  }
-
  private:
   const internal::RowValidator& validator_;
   const CsvLayout* layout_;
+};
+
+// One chunk of raw rows being prepared. Any number of threads may call Work() at once; each
+// claims blocks of rows and writes only their slots, so the result is in input order whatever
+// the number of threads.
+class ChunkJob {
+ public:
+  ChunkJob(const RowPreparer& preparer, std::vector<RawRow> raw)
+      : preparer_(preparer), raw_(std::move(raw)), rows_(raw_.size()) {}
+
+  void Work() {
+    while (true) {
+      size_t begin = next_.fetch_add(kRowsPerClaim, std::memory_order_relaxed);
+      if (begin >= raw_.size()) return;
+      size_t end = std::min(raw_.size(), begin + kRowsPerClaim);
+      for (size_t i = begin; i < end; ++i) preparer_.Prepare(raw_[i], &rows_[i]);
+    }
+  }
+
+  // Stops handing out rows (the chunk will not be used).
+  void Cancel() { next_.store(raw_.size(), std::memory_order_relaxed); }
+
+  // The prepared rows, once every thread that called Work() has returned.
+  std::vector<PreparedRow> TakeRows() { return std::move(rows_); }
+  bool empty() const { return raw_.empty(); }
+
+ private:
+  const RowPreparer& preparer_;
+  std::vector<RawRow> raw_;
+  std::vector<PreparedRow> rows_;
+  std::atomic<size_t> next_{0};
+};
+
+// Runs job.Work() on `helpers` extra threads until Join(); the caller may call Work() too.
+class Helpers {
+ public:
+  Helpers(ChunkJob& job, int helpers) {
+    for (int i = 0; i < helpers; ++i) threads_.emplace_back([&job] { job.Work(); });
+  }
+  void Join() { threads_.clear(); }  // std::jthread joins on destruction
+
+ private:
+  std::vector<std::jthread> threads_;
 };
 
 // What happens to a valid row once the store's current state is known.
@@ -231,14 +255,18 @@ Status BatchWriter::Classify(std::vector<PreparedRow>& rows, std::vector<Outcome
   std::vector<size_t> ref_rows;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].action == RowAction::kRejected) continue;
-    refs.push_back(rows[i].source_ref);
+    // Lent to the lookup and given back below: no copy per row.
+    refs.push_back(std::move(rows[i].source_ref));
     ref_rows.push_back(i);
   }
   outcomes.assign(rows.size(), Outcome::kRejected);
   heads.assign(rows.size(), std::nullopt);
   if (refs.empty()) return OkStatus();
-  CREDENCE_ASSIGN_OR_RETURN(std::vector<std::optional<store::RecordHead>> found,
-                            txn_.FindRecordsByRef(department_, refs));
+  Result<std::vector<std::optional<store::RecordHead>>> lookup =
+      txn_.FindRecordsByRef(department_, refs);
+  for (size_t k = 0; k < ref_rows.size(); ++k) rows[ref_rows[k]].source_ref = std::move(refs[k]);
+  if (!lookup) return Fail(std::move(lookup).error());
+  std::vector<std::optional<store::RecordHead>>& found = *lookup;
   if (found.size() != refs.size()) {
     return Fail(Error::Internal("the store answered a record lookup with the wrong count"));
   }
@@ -392,16 +420,21 @@ Status BatchWriter::Apply(std::vector<PreparedRow>& rows) {
   // Audit events in line order: (row index, event).
   std::vector<audit::Event> events;
   std::vector<std::pair<size_t, audit::Event>> pending;
-  auto event_for = [&](std::string_view action, const store::Record& record) {
+  // The digest of an active version was computed while preparing the row, off this thread.
+  auto event_for = [&](std::string_view action, const store::Record& record,
+                       const Sha256Digest* active_digest) {
     audit::Event event;
     event.actor = actor_;
     event.action = std::string(action);
     event.object = fmt::format("record:{}@{}", record.id, record.version);
-    event.digest = Sha256Concat({record.payload, store::RecordStatusKey(record.status)});
+    event.digest = record.status == store::RecordStatus::kActive && active_digest != nullptr
+                       ? *active_digest
+                       : Sha256Concat({record.payload, store::RecordStatusKey(record.status)});
     return event;
   };
   for (size_t k = 0; k < inserts.size(); ++k) {
-    pending.emplace_back(insert_rows[k], event_for("record.insert", inserts[k]));
+    pending.emplace_back(insert_rows[k],
+                         event_for("record.insert", inserts[k], &rows[insert_rows[k]].digest));
     touched_.push_back(inserts[k].subject_id);
   }
   inserts.clear();
@@ -421,7 +454,7 @@ Status BatchWriter::Apply(std::vector<PreparedRow>& rows) {
       record.created_at = now_;
       record.updated_at = now_;
       CREDENCE_RETURN_IF_ERROR(txn_.ReviseRecord(record));
-      pending.emplace_back(i, event_for("record.revise", record));
+      pending.emplace_back(i, event_for("record.revise", record, &rows[i].digest));
       touched_.push_back(record.subject_id);
       if (head.subject_id != record.subject_id) touched_.push_back(head.subject_id);
     } else if (outcomes[i] == Outcome::kWithdraw) {
@@ -440,7 +473,7 @@ Status BatchWriter::Apply(std::vector<PreparedRow>& rows) {
       record.batch_id = report_.batch_id;
       record.updated_at = now_;
       CREDENCE_RETURN_IF_ERROR(txn_.ReviseRecord(record));
-      pending.emplace_back(i, event_for("record.withdraw", record));
+      pending.emplace_back(i, event_for("record.withdraw", record, nullptr));
       touched_.push_back(record.subject_id);
     }
   }
@@ -511,12 +544,14 @@ Status BatchWriter::Finish(store::Batch& batch, double seconds) {
 }
 
 // Reads up to max_rows raw rows.
-void ReadChunk(RowSource& source, int64_t max_rows, std::vector<RawRow>* chunk) {
-  chunk->clear();
+std::vector<RawRow> ReadChunk(RowSource& source, int64_t max_rows) {
+  std::vector<RawRow> chunk;
+  chunk.reserve(static_cast<size_t>(std::min<int64_t>(max_rows, 1 << 16)));
   RawRow row;
-  while (static_cast<int64_t>(chunk->size()) < max_rows && source.Next(&row)) {
-    chunk->push_back(row);
+  while (static_cast<int64_t>(chunk.size()) < max_rows && source.Next(&row)) {
+    chunk.push_back(row);
   }
+  return chunk;
 }
 
 }  // namespace
@@ -589,31 +624,35 @@ Result<BatchReport> Ingestor::Submit(const BatchInput& input, const ProgressFn& 
   report.batch_id = batch.id;
 
   BatchWriter writer(store_, *txn, input.department, actor, now, &report);
-  // Pipeline: while one chunk is applied to the store, the next one is parsed and validated.
-  std::vector<RawRow> raw[2];
-  ReadChunk(source, chunk_rows, &raw[0]);
-  std::vector<PreparedRow> current = preparer.PrepareAll(raw[0], threads);
-  int slot = 0;
+  // Pipeline: while the calling thread applies one chunk to the store, helper threads prepare
+  // (parse and validate) the next one; once the chunk is applied the calling thread helps.
+  const int helpers = threads - 1;
+  std::vector<PreparedRow> current;
+  {
+    ChunkJob first(preparer, ReadChunk(source, std::min(chunk_rows, kFirstChunkRows)));
+    Helpers running(first, helpers);
+    first.Work();
+    running.Join();
+    current = first.TakeRows();
+  }
   while (!current.empty()) {
-    int next_slot = 1 - slot;
-    ReadChunk(source, chunk_rows, &raw[next_slot]);
-    std::vector<PreparedRow> next;
+    ChunkJob next(preparer, ReadChunk(source, chunk_rows));
     Status applied;
     {
-      std::jthread worker;
-      if (!raw[next_slot].empty()) {
-        worker =
-            std::jthread([&, next_slot] { next = preparer.PrepareAll(raw[next_slot], threads); });
-      }
+      Helpers running(next, next.empty() ? 0 : helpers);
       applied = writer.Apply(current);
-    }  // the worker joins here, also when Apply failed
+      if (applied) {
+        next.Work();
+      } else {
+        next.Cancel();
+      }
+    }  // the helpers join here, also when Apply failed
     if (!applied) return Fail(std::move(applied).error());
     if (progress) {
       progress(report.submitted, static_cast<int64_t>(source.offset()),
                static_cast<int64_t>(decoded.text.size()));
     }
-    current = std::move(next);
-    slot = next_slot;
+    current = next.TakeRows();
   }
 
   double seconds =

@@ -7,9 +7,13 @@
 //  - everything a batch writes (subjects, record versions, the batch row, audit entries) goes
 //    into ONE store transaction, so a crash (even kill -9) mid-batch leaves the whole batch or
 //    none of it; an error returned by Submit means nothing was applied;
-//  - rows are idempotent by (department, source_ref): the same content again is "unchanged",
-//    different content a new version of the record ("updated"), a withdrawal marks the record
-//    withdrawn ("updated"; again: "unchanged");
+//  - rows are idempotent by (department, source_ref): the same content again is "unchanged"
+//    (whatever happened to the record since: a credit restoration or an expiry stands), different
+//    content a new version of the record ("updated"; a restored record stays restored, any other
+//    is active again), a withdrawal marks the record withdrawn ("updated"; again: "unchanged"),
+//    and the same content as a withdrawn record puts it back in force ("updated");
+//  - a source_ref may appear once per batch: the first row carrying it claims it (even if that
+//    row is rejected for another reason) and later ones are rejected as "duplicate";
 //  - submitted = accepted + updated + unchanged + rejected, always: Submit checks this before
 //    committing and fails with Internal (applying nothing) if it ever does not hold;
 //  - every rejected row appears exactly once in errors, with the most fundamental of its
@@ -134,7 +138,9 @@ struct IngestTuning {
   int64_t chunk_rows = 16384;  // rows validated and applied together
 };
 
-// Not thread-safe: one Submit at a time per Ingestor (the store serialises writers anyway).
+// Submit may be called from several threads at once: each batch is its own write transaction
+// and the store runs one at a time. OnCommitted, SetMetrics and SetTuning must be called before
+// the first Submit; observers may then be called from any thread that submits.
 class Ingestor {
  public:
   Ingestor(store::Store& store, const policy::Catalog& catalog, const Clock& clock);

@@ -819,6 +819,7 @@ TEST_F(IngestTest, EachIdentifierFailureIsReported) {
       {wrong_org, "org_code"},
       {ids::CompleteUscc("91990302MA2CXY81"), "division"},
       {"360426199113010079", "date"},
+      {ids::CompleteResidentId("33030220300101123"), "date"},  // born after today
       {"990426199112010074", "region"},
   };
   int n = 0;

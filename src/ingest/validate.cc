@@ -270,6 +270,8 @@ void RowValidator::Prepare(JsonValue feed, PreparedRow* row) const {
   std::erase_if(members, [](const auto& member) { return member.first == "action"; });
   record.payload = ToCanonicalJson(feed);
   record.content_hash = ContentHash64(record.payload);
+  row->digest =
+      Sha256Concat({record.payload, store::RecordStatusKey(store::RecordStatus::kActive)});
   row->action = RowAction::kUpsert;
 }
 
@@ -286,6 +288,10 @@ bool RowValidator::CheckSubject(const JsonValue& feed, const policy::RecordKind&
   std::string_view code;
   if (!RequiredText(feed, "subject.code", row, &code)) return false;
   ids::CodeCheck check = ids::CheckCode(code);
+  if (check.kind == ids::CodeKind::kResidentId && check.valid) {
+    // A birth date after today is as impossible as February 30th.
+    check = ids::CheckResidentId(code, today_.ToString());
+  }
   SubjectDraft& draft = row->subject;
   if (!check.valid) {
     bool accept_flagged =

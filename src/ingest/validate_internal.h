@@ -54,6 +54,7 @@ struct PreparedRow {
   // tier, publicity window, legal_basis, document_no, payload, content_hash, flagged). Ids,
   // version, batch and timestamps are set when it is applied.
   store::Record record;
+  Sha256Digest digest{};  // the audit digest of the record as active: SHA-256(payload + "active")
   SubjectDraft subject;
   bool is_registration = false;
   RegistrationDraft registration;
