@@ -869,6 +869,14 @@ class CatalogBuilder {
           }
         }
       }
+      if (auto field = reader.String("published_only_field", Need::kOptional)) {
+        kind.published_only_field = std::move(*field);
+        if (auto values = reader.StringArray("published_only_values", Need::kRequired)) {
+          kind.published_only_values = std::move(*values);
+        } else {
+          ok = false;
+        }
+      }
       reader.Finish();
       if (ok) catalog_.kinds_.push_back(std::move(kind));
     }

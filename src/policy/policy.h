@@ -117,6 +117,10 @@ struct RecordKind {
   // Record fields required beyond the common ones (source_ref, kind, subject, decided_at), in
   // feed field names: "document_no", "legal_basis", "authority.name", "grade", "year", ...
   std::vector<std::string> required_fields;
+  // When set, a record is published only if this feed field holds one of the values (the tax
+  // authority publishes A grades only: field "grade", values ["A"]); others are kept unpublished.
+  std::string published_only_field;
+  std::vector<std::string> published_only_values;
 
   // Whether records of this kind may be about a subject of this kind.
   bool AllowsSubject(SubjectKind subject) const;

@@ -236,6 +236,14 @@ TEST_F(DefaultPolicyTest, WarningsAreNeverPublished) {
   EXPECT_TRUE(catalog().Window(penalty, Tier::kGeneral, D(2024, 3, 5), "").published);
 }
 
+TEST_F(DefaultPolicyTest, TaxGradesArePublishedOnlyWhenA) {
+  const RecordKind* grade = catalog().FindKind("tax_credit_grade");
+  ASSERT_NE(grade, nullptr);
+  EXPECT_EQ(grade->published_only_field, "grade");
+  EXPECT_EQ(grade->published_only_values, std::vector<std::string>{"A"});
+  EXPECT_TRUE(catalog().FindKind("admin_penalty")->published_only_field.empty());
+}
+
 TEST_F(DefaultPolicyTest, DishonestDebtorIsListedForTwoYearsAndNotRestorable) {
   // The tier is ignored for untiered kinds.
   PublicityWindow window =
