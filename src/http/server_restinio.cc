@@ -537,7 +537,10 @@ Status ServerCore::Run(const std::function<void(uint16_t port)>& on_listening) {
       .read_next_http_message_timelimit(kReadTimeout)
       .write_http_response_timelimit(kWriteTimeout)
       .handle_request_timeout(kHandleTimeout)
-      .concurrent_accepts_count(static_cast<size_t>(options_.io_threads))
+      // One accept at a time: RESTinio numbers connections with a plain counter in the accept
+      // handler, which parallel accepts on several threads would race on. Keep-alive makes
+      // accepting rare anyway.
+      .concurrent_accepts_count(1)
       .socket_options_setter([](restinio::socket_options_t& socket) {
         // Answers are single writes; waiting to coalesce them only adds latency.
         socket.set_option(asio::ip::tcp::no_delay{true});
