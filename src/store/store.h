@@ -10,6 +10,9 @@
 //  - Nothing is deleted or overwritten in place: revising a record or changing its status first
 //    copies the current version to its history.
 //  - Record kinds and departments are passed as their policy keys; the store may intern them.
+//  - Errors: a duplicate key (subject code, department + source_ref, token hash, audit seq) is
+//    Conflict; a revision that does not follow the current version is Conflict with reason
+//    "version"; updating an unknown id is NotFound; a busy database is Unavailable.
 #pragma once
 
 #include <cstdint>
@@ -99,6 +102,7 @@ struct RecordHead {
   int64_t content_hash = 0;
 };
 
+// ListRecords returns the newest first: decided_at descending, then id descending.
 struct RecordQuery {
   int64_t subject_id = 0;
   std::vector<std::string> kinds;  // empty: all kinds
@@ -162,6 +166,8 @@ struct StoreStats {
   int64_t audit_entries = 0;
 };
 
+// One write transaction. Not thread-safe: used by one thread at a time. Must be destroyed before
+// the Store that began it. After Commit (successful or not) no other method may be called.
 class WriteTxn {
  public:
   virtual ~WriteTxn() = default;  // rolls back unless committed
@@ -176,20 +182,31 @@ class WriteTxn {
   // Current heads of the records with these source references of one department, in order.
   virtual Result<std::vector<std::optional<RecordHead>>> FindRecordsByRef(
       std::string_view department, std::span<const std::string> source_refs) = 0;
-  // Inserts new records (version 1) and sets each id.
+  // Inserts new records (version 1) and sets each id, in order. subject_id must name a subject
+  // (inserted earlier, possibly in this transaction): the store does not check it.
   virtual Status InsertRecords(std::span<Record> records) = 0;
   // Replaces the current version of record.id with record (its version must be the current
-  // version + 1); the current version is kept in the history first.
+  // version + 1); the current version is kept in the history first. The identity of a record
+  // (department, source_ref, created_at) is kept as stored; every other field is replaced.
   virtual Status ReviseRecord(const Record& record) = 0;
+  // The current version of a record as this transaction sees it (including its own writes):
+  // what a withdrawal or status change starts from before calling ReviseRecord.
+  virtual Result<std::optional<Record>> GetRecord(int64_t id) {
+    // A default so that test doubles of WriteTxn need not implement it; backends override it.
+    return Fail(Error::Unavailable("GetRecord is not supported by this transaction"));
+  }
 
   virtual Status InsertBatch(Batch& batch) = 0;  // sets batch.id
   virtual Status UpdateBatch(const Batch& batch) = 0;
 
   virtual Status InsertToken(Token& token) = 0;  // sets token.id
+  // Revoking an already revoked token keeps the first revocation time.
   virtual Status RevokeToken(int64_t id, Timestamp at) = 0;
 
-  // The last audit entry (seq 0 and empty hash when the log is empty).
+  // The last audit entry (seq 0 and empty hash when the log is empty), including entries
+  // appended earlier in this transaction.
   virtual Result<AuditEntry> AuditHead() = 0;
+  // Entries must continue the log without gaps: seq = head seq + 1, + 2, ... (else Conflict).
   virtual Status AppendAudit(std::span<const AuditEntry> entries) = 0;
 
   virtual Status Commit() = 0;
@@ -199,8 +216,10 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // "sqlite:PATH" (or a plain path) opens or creates an SQLite file and migrates it.
-  // "postgres://..." is served by the PostgreSQL backend.
+  // "sqlite:PATH" (or a plain path) opens or creates an SQLite file (and its parent folder) and
+  // migrates it forward. "postgres://..." / "postgresql://..." is served by the PostgreSQL
+  // backend (Unavailable until it is built). Any other scheme is InvalidArgument. A path with a
+  // ':' before its first '/' must be written with the "sqlite:" prefix.
   static Result<std::unique_ptr<Store>> Open(std::string_view url);
 
   virtual std::string_view backend() const = 0;  // "sqlite", "postgres"
@@ -210,16 +229,18 @@ class Store {
   virtual Result<std::optional<Subject>> GetSubject(int64_t id) = 0;
   // In the order of ids; unknown ids are skipped.
   virtual Result<std::vector<Subject>> GetSubjects(std::span<const int64_t> ids) = 0;
-  // Calls visit for every subject with id > after_id in id order, at most limit of them.
+  // Calls visit for every subject with id > after_id in id order, at most limit of them
+  // (limit < 0: no limit). Streams from one snapshot: fit for loading millions of subjects.
   virtual Status ScanSubjects(int64_t after_id, int64_t limit,
                               const std::function<void(const Subject&)>& visit) = 0;
 
+  // Every record of a subject, oldest decision first (decided_at, then id).
   virtual Result<std::vector<RecordHead>> ListRecordHeads(int64_t subject_id) = 0;
   virtual Result<Page<Record>> ListRecords(const RecordQuery& query) = 0;
   virtual Result<std::optional<Record>> GetRecord(int64_t id) = 0;
   virtual Result<std::optional<Record>> FindRecordByRef(std::string_view department,
                                                         std::string_view source_ref) = 0;
-  // Every version of a record, oldest first, the current one last.
+  // Every version of a record, oldest first, the current one last (empty for an unknown id).
   virtual Result<std::vector<Record>> ListRecordVersions(int64_t record_id) = 0;
 
   virtual Result<std::optional<Batch>> GetBatch(int64_t id) = 0;
@@ -230,13 +251,16 @@ class Store {
   virtual Result<std::optional<Token>> FindTokenByHash(std::string_view hash) = 0;
   virtual Result<std::vector<Token>> ListTokens() = 0;
 
-  // Calls visit for each audit entry with seq >= from_seq, in order.
+  // Calls visit for each audit entry with seq >= from_seq, in order, from one snapshot. An error
+  // from visit stops the scan and is returned.
   virtual Status ScanAudit(int64_t from_seq,
                            const std::function<Status(const AuditEntry&)>& visit) = 0;
 
   virtual Result<StoreStats> Stats() = 0;
 
   // --- writes ---
+  // Waits until no other WriteTxn of this Store is alive (and, for a shared database, until
+  // other processes' write transactions end, or Unavailable after a timeout).
   virtual Result<std::unique_ptr<WriteTxn>> BeginWrite() = 0;
 };
 

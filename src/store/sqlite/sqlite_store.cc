@@ -1,0 +1,1400 @@
+// The SQLite backend: one writing connection, used by one WriteTxn at a time under a mutex, and
+// a pool of read-only connections handed out per call, all in WAL mode so that readers see the
+// last committed state while a write is under way.
+#include "store/sqlite/sqlite_store.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <numeric>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+#include "store/key_dictionary.h"
+#include "store/sqlite/sqlite_handle.h"
+#include "store/sqlite/sqlite_schema.h"
+
+namespace credence::store {
+
+namespace {
+
+using sqlite::Connection;
+using sqlite::ConnectionOptions;
+using sqlite::Query;
+
+// ---------------------------------------------------------------------------------------------
+// On-disk codes of enums. Explicit, so that reordering an enum never changes what a stored
+// number means.
+
+template <typename Enum, size_t N>
+struct EnumCodes {
+  std::string_view what;
+  std::array<std::pair<Enum, int64_t>, N> pairs;
+
+  int64_t Code(Enum value) const {
+    for (const auto& [candidate, code] : pairs) {
+      if (candidate == value) return code;
+    }
+    return pairs[0].second;
+  }
+  Result<Enum> FromCode(int64_t code) const {
+    for (const auto& [value, candidate] : pairs) {
+      if (candidate == code) return value;
+    }
+    return Fail(Error::Internal("the database holds " + std::to_string(code) +
+                                " where a known code of " + std::string(what) + " belongs"));
+  }
+};
+
+constexpr EnumCodes<ids::CodeKind, 3> kCodeKindCodes{
+    "subjects.code_kind",
+    {{{ids::CodeKind::kUnknown, 0}, {ids::CodeKind::kUscc, 1}, {ids::CodeKind::kResidentId, 2}}}};
+
+constexpr EnumCodes<ids::SubjectKind, 6> kSubjectKindCodes{
+    "subjects.kind",
+    {{{ids::SubjectKind::kEnterprise, 1},
+      {ids::SubjectKind::kPublicInstitution, 2},
+      {ids::SubjectKind::kSocialOrganisation, 3},
+      {ids::SubjectKind::kIndividualBusiness, 4},
+      {ids::SubjectKind::kPerson, 5},
+      {ids::SubjectKind::kGovernmentOrgan, 6}}}};
+
+constexpr EnumCodes<SubjectStatus, 3> kSubjectStatusCodes{"subjects.status",
+                                                          {{{SubjectStatus::kProvisional, 0},
+                                                            {SubjectStatus::kRegistered, 1},
+                                                            {SubjectStatus::kDeregistered, 2}}}};
+
+constexpr EnumCodes<RecordStatus, 4> kRecordStatusCodes{"records.status",
+                                                        {{{RecordStatus::kActive, 0},
+                                                          {RecordStatus::kWithdrawn, 1},
+                                                          {RecordStatus::kRestored, 2},
+                                                          {RecordStatus::kExpired, 3}}}};
+
+std::optional<int64_t> OptionalDays(const std::optional<Date>& date) {
+  if (!date) return std::nullopt;
+  return date->days();
+}
+
+std::optional<Date> ColumnOptionalDate(const Query& query, int column) {
+  std::optional<int64_t> days = query.ColumnOptionalInt(column);
+  if (!days) return std::nullopt;
+  return Date::FromDays(static_cast<int32_t>(*days));
+}
+
+Date ColumnDate(const Query& query, int column) {
+  return Date::FromDays(static_cast<int32_t>(query.ColumnInt(column)));
+}
+
+Timestamp ColumnTimestamp(const Query& query, int column) {
+  return Timestamp::FromMicros(query.ColumnInt(column));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key dictionaries: departments and record kinds as small integers.
+
+struct KeyTable {
+  std::string_view what;  // for messages
+  std::string_view select_key;
+  std::string_view select_id;
+  std::string_view insert;
+  std::string_view select_all;
+};
+
+constexpr KeyTable kDepartmentTable{"department", "SELECT key FROM departments WHERE id = ?1",
+                                    "SELECT id FROM departments WHERE key = ?1",
+                                    "INSERT INTO departments (key) VALUES (?1)",
+                                    "SELECT id, key FROM departments"};
+
+constexpr KeyTable kKindTable{"record kind", "SELECT key FROM record_kinds WHERE id = ?1",
+                              "SELECT id FROM record_kinds WHERE key = ?1",
+                              "INSERT INTO record_kinds (key) VALUES (?1)",
+                              "SELECT id, key FROM record_kinds"};
+
+// Keys a write transaction created: visible to it at once, published to the shared dictionary
+// only after its commit.
+struct PendingKeys {
+  StringMap<int64_t> ids;
+  std::unordered_map<int64_t, std::string> keys;
+};
+
+// Where one sort of key lives.
+struct KeySpace {
+  const KeyTable* table;
+  KeyDictionary* dictionary;
+  PendingKeys* pending = nullptr;  // inside a write transaction only
+};
+
+// The key of an id. The dictionary lacks an id only when another process (or a transaction
+// committed a moment ago) created it: then the table has it, and it is committed.
+Result<std::string> KeyOfId(Connection& db, const KeySpace& space, int64_t id) {
+  if (std::optional<std::string> key = space.dictionary->KeyOf(id)) return std::move(*key);
+  if (space.pending != nullptr) {
+    auto it = space.pending->keys.find(id);
+    if (it != space.pending->keys.end()) return it->second;
+  }
+  CREDENCE_ASSIGN_OR_RETURN(Query query, db.Prepare(space.table->select_key));
+  query.BindInt(1, id);
+  CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+  if (!found) {
+    return Fail(Error::Internal("the database refers to " + std::string(space.table->what) +
+                                " id " + std::to_string(id) + ", which does not exist"));
+  }
+  std::string key(query.ColumnText(0));
+  space.dictionary->Add(id, key);
+  return key;
+}
+
+// The id of a key, or nullopt when it was never stored.
+Result<std::optional<int64_t>> IdOfKey(Connection& db, const KeySpace& space,
+                                       std::string_view key) {
+  if (std::optional<int64_t> id = space.dictionary->IdOf(key)) return id;
+  if (space.pending != nullptr) {
+    auto it = space.pending->ids.find(key);
+    if (it != space.pending->ids.end()) return it->second;
+  }
+  CREDENCE_ASSIGN_OR_RETURN(Query query, db.Prepare(space.table->select_id));
+  query.BindText(1, key);
+  CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+  if (!found) return std::optional<int64_t>();
+  // Not created by this transaction (that would be pending), so committed: safe to share.
+  int64_t id = query.ColumnInt(0);
+  space.dictionary->Add(id, key);
+  return id;
+}
+
+// The id of a key, creating it (pending until commit) when it is new.
+Result<int64_t> InternKey(Connection& db, const KeySpace& space, std::string_view key) {
+  CREDENCE_ASSIGN_OR_RETURN(std::optional<int64_t> known, IdOfKey(db, space, key));
+  if (known) return *known;
+  CREDENCE_ASSIGN_OR_RETURN(Query insert, db.Prepare(space.table->insert));
+  insert.BindText(1, key);
+  CREDENCE_RETURN_IF_ERROR(insert.Run());
+  int64_t id = db.LastInsertRowid();
+  space.pending->ids.emplace(std::string(key), id);
+  space.pending->keys.emplace(id, std::string(key));
+  return id;
+}
+
+// The id and key of the last lookup: records of a batch mostly share their department and kind.
+struct LastKey {
+  std::string key;
+  int64_t id = 0;
+};
+
+Result<int64_t> InternCached(Connection& db, const KeySpace& space, std::string_view key,
+                             LastKey& last) {
+  if (last.id != 0 && last.key == key) return last.id;
+  CREDENCE_ASSIGN_OR_RETURN(int64_t id, InternKey(db, space, key));
+  last.key.assign(key);
+  last.id = id;
+  return id;
+}
+
+// What reading a row needs to turn ids back into keys.
+struct Keys {
+  Connection& db;
+  KeySpace departments;
+  KeySpace kinds;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Subjects.
+
+constexpr std::string_view kSubjectColumns =
+    "id, code, code_kind, kind, status, code_flagged, registered_on, region, industry, "
+    "created_at, updated_at, name, name_norm, legal_representative";
+
+// Parameters: ?1 id (NULL: a new row) ... ?14 legal_representative, in kSubjectColumns order.
+constexpr std::string_view kInsertSubject =
+    "INSERT INTO subjects (id, code, code_kind, kind, status, code_flagged, registered_on, "
+    "region, industry, created_at, updated_at, name, name_norm, legal_representative) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+
+// created_at (?10) is kept as first written.
+constexpr std::string_view kUpdateSubject =
+    "UPDATE subjects SET code = ?2, code_kind = ?3, kind = ?4, status = ?5, code_flagged = ?6, "
+    "registered_on = ?7, region = ?8, industry = ?9, updated_at = ?11, name = ?12, "
+    "name_norm = ?13, legal_representative = ?14 WHERE id = ?1";
+
+void BindSubject(Query& query, const Subject& subject) {
+  if (subject.id != 0) {
+    query.BindInt(1, subject.id);
+  } else {
+    query.BindNull(1);
+  }
+  query.BindText(2, subject.code);
+  query.BindInt(3, kCodeKindCodes.Code(subject.code_kind));
+  query.BindInt(4, kSubjectKindCodes.Code(subject.kind));
+  query.BindInt(5, kSubjectStatusCodes.Code(subject.status));
+  query.BindBool(6, subject.code_flagged);
+  query.BindOptionalInt(7, OptionalDays(subject.registered_on));
+  query.BindText(8, subject.region);
+  query.BindText(9, subject.industry);
+  query.BindInt(10, subject.created_at.micros());
+  query.BindInt(11, subject.updated_at.micros());
+  query.BindText(12, subject.name);
+  query.BindText(13, subject.name_norm);
+  query.BindText(14, subject.legal_representative);
+}
+
+Result<Subject> ReadSubject(const Query& query) {
+  Subject subject;
+  subject.id = query.ColumnInt(0);
+  subject.code = query.ColumnText(1);
+  CREDENCE_ASSIGN_OR_RETURN(subject.code_kind, kCodeKindCodes.FromCode(query.ColumnInt(2)));
+  CREDENCE_ASSIGN_OR_RETURN(subject.kind, kSubjectKindCodes.FromCode(query.ColumnInt(3)));
+  CREDENCE_ASSIGN_OR_RETURN(subject.status, kSubjectStatusCodes.FromCode(query.ColumnInt(4)));
+  subject.code_flagged = query.ColumnBool(5);
+  subject.registered_on = ColumnOptionalDate(query, 6);
+  subject.region = query.ColumnText(7);
+  subject.industry = query.ColumnText(8);
+  subject.created_at = ColumnTimestamp(query, 9);
+  subject.updated_at = ColumnTimestamp(query, 10);
+  subject.name = query.ColumnText(11);
+  subject.name_norm = query.ColumnText(12);
+  subject.legal_representative = query.ColumnText(13);
+  return subject;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records.
+
+constexpr std::string_view kRecordColumns =
+    "id, subject_id, department_id, kind_id, status, published, flagged, version, decided_at, "
+    "publicity_start, publicity_min_end, publicity_max_end, content_hash, batch_id, created_at, "
+    "updated_at, tier, source_ref, document_no, legal_basis, status_reason, payload";
+
+// The same columns of record_history, with record_id in the place of id.
+constexpr std::string_view kHistoryColumns =
+    "record_id, subject_id, department_id, kind_id, status, published, flagged, version, "
+    "decided_at, publicity_start, publicity_min_end, publicity_max_end, content_hash, batch_id, "
+    "created_at, updated_at, tier, source_ref, document_no, legal_basis, status_reason, payload";
+
+constexpr std::string_view kHeadColumns =
+    "id, subject_id, kind_id, status, decided_at, publicity_max_end, published, version, "
+    "content_hash";
+
+// Copies the current row into the history, only when it is at the expected version.
+constexpr std::string_view kCopyRecordToHistory =
+    "INSERT INTO record_history (record_id, subject_id, department_id, kind_id, status, "
+    "published, flagged, version, decided_at, publicity_start, publicity_min_end, "
+    "publicity_max_end, content_hash, batch_id, created_at, updated_at, tier, source_ref, "
+    "document_no, legal_basis, status_reason, payload) "
+    "SELECT id, subject_id, department_id, kind_id, status, published, flagged, version, "
+    "decided_at, publicity_start, publicity_min_end, publicity_max_end, content_hash, batch_id, "
+    "created_at, updated_at, tier, source_ref, document_no, legal_basis, status_reason, payload "
+    "FROM records WHERE id = ?1 AND version = ?2";
+
+// Parameters numbered as in SqliteInsertRecordSql(), plus ?22 id; the identity (?2 department,
+// ?14 created_at, ?17 source_ref) is kept.
+constexpr std::string_view kUpdateRecord =
+    "UPDATE records SET subject_id = ?1, kind_id = ?3, status = ?4, published = ?5, "
+    "flagged = ?6, version = ?7, decided_at = ?8, publicity_start = ?9, publicity_min_end = ?10, "
+    "publicity_max_end = ?11, content_hash = ?12, batch_id = ?13, updated_at = ?15, tier = ?16, "
+    "document_no = ?18, legal_basis = ?19, status_reason = ?20, payload = ?21 WHERE id = ?22";
+
+// Binds ?1 ... ?21 of SqliteInsertRecordSql() (and kUpdateRecord).
+void BindRecord(Query& query, const Record& record, int64_t department_id, int64_t kind_id) {
+  query.BindInt(1, record.subject_id);
+  query.BindInt(2, department_id);
+  query.BindInt(3, kind_id);
+  query.BindInt(4, kRecordStatusCodes.Code(record.status));
+  query.BindBool(5, record.published);
+  query.BindBool(6, record.flagged);
+  query.BindInt(7, record.version);
+  query.BindInt(8, record.decided_at.days());
+  query.BindInt(9, record.publicity_start.days());
+  query.BindOptionalInt(10, OptionalDays(record.publicity_min_end));
+  query.BindOptionalInt(11, OptionalDays(record.publicity_max_end));
+  query.BindInt(12, record.content_hash);
+  query.BindInt(13, record.batch_id);
+  query.BindInt(14, record.created_at.micros());
+  query.BindInt(15, record.updated_at.micros());
+  query.BindText(16, record.tier);
+  query.BindText(17, record.source_ref);
+  query.BindText(18, record.document_no);
+  query.BindText(19, record.legal_basis);
+  query.BindText(20, record.status_reason);
+  query.BindText(21, record.payload);
+}
+
+// Reads a row of kRecordColumns (or kHistoryColumns).
+Result<Record> ReadRecord(const Query& query, Keys& keys) {
+  Record record;
+  record.id = query.ColumnInt(0);
+  record.subject_id = query.ColumnInt(1);
+  CREDENCE_ASSIGN_OR_RETURN(record.department,
+                            KeyOfId(keys.db, keys.departments, query.ColumnInt(2)));
+  CREDENCE_ASSIGN_OR_RETURN(record.kind, KeyOfId(keys.db, keys.kinds, query.ColumnInt(3)));
+  CREDENCE_ASSIGN_OR_RETURN(record.status, kRecordStatusCodes.FromCode(query.ColumnInt(4)));
+  record.published = query.ColumnBool(5);
+  record.flagged = query.ColumnBool(6);
+  record.version = static_cast<int32_t>(query.ColumnInt(7));
+  record.decided_at = ColumnDate(query, 8);
+  record.publicity_start = ColumnDate(query, 9);
+  record.publicity_min_end = ColumnOptionalDate(query, 10);
+  record.publicity_max_end = ColumnOptionalDate(query, 11);
+  record.content_hash = query.ColumnInt(12);
+  record.batch_id = query.ColumnInt(13);
+  record.created_at = ColumnTimestamp(query, 14);
+  record.updated_at = ColumnTimestamp(query, 15);
+  record.tier = query.ColumnText(16);
+  record.source_ref = query.ColumnText(17);
+  record.document_no = query.ColumnText(18);
+  record.legal_basis = query.ColumnText(19);
+  record.status_reason = query.ColumnText(20);
+  record.payload = query.ColumnText(21);
+  return record;
+}
+
+Result<RecordHead> ReadHead(const Query& query, Keys& keys) {
+  RecordHead head;
+  head.id = query.ColumnInt(0);
+  head.subject_id = query.ColumnInt(1);
+  CREDENCE_ASSIGN_OR_RETURN(head.kind, KeyOfId(keys.db, keys.kinds, query.ColumnInt(2)));
+  CREDENCE_ASSIGN_OR_RETURN(head.status, kRecordStatusCodes.FromCode(query.ColumnInt(3)));
+  head.decided_at = ColumnDate(query, 4);
+  head.publicity_max_end = ColumnOptionalDate(query, 5);
+  head.published = query.ColumnBool(6);
+  head.version = static_cast<int32_t>(query.ColumnInt(7));
+  head.content_hash = query.ColumnInt(8);
+  return head;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batches, tokens, audit.
+
+constexpr std::string_view kBatchColumns =
+    "id, department, actor, format, source_name, started_at, finished_at, submitted, accepted, "
+    "updated, unchanged, rejected, report_json";
+
+constexpr std::string_view kInsertBatch =
+    "INSERT INTO batches (id, department, actor, format, source_name, started_at, finished_at, "
+    "submitted, accepted, updated, unchanged, rejected, report_json) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+constexpr std::string_view kUpdateBatch =
+    "UPDATE batches SET department = ?2, actor = ?3, format = ?4, source_name = ?5, "
+    "started_at = ?6, finished_at = ?7, submitted = ?8, accepted = ?9, updated = ?10, "
+    "unchanged = ?11, rejected = ?12, report_json = ?13 WHERE id = ?1";
+
+void BindBatch(Query& query, const Batch& batch) {
+  if (batch.id != 0) {
+    query.BindInt(1, batch.id);
+  } else {
+    query.BindNull(1);
+  }
+  query.BindText(2, batch.department);
+  query.BindText(3, batch.actor);
+  query.BindText(4, batch.format);
+  query.BindText(5, batch.source_name);
+  query.BindInt(6, batch.started_at.micros());
+  query.BindInt(7, batch.finished_at.micros());
+  query.BindInt(8, batch.submitted);
+  query.BindInt(9, batch.accepted);
+  query.BindInt(10, batch.updated);
+  query.BindInt(11, batch.unchanged);
+  query.BindInt(12, batch.rejected);
+  query.BindText(13, batch.report_json);
+}
+
+Batch ReadBatch(const Query& query) {
+  Batch batch;
+  batch.id = query.ColumnInt(0);
+  batch.department = query.ColumnText(1);
+  batch.actor = query.ColumnText(2);
+  batch.format = query.ColumnText(3);
+  batch.source_name = query.ColumnText(4);
+  batch.started_at = ColumnTimestamp(query, 5);
+  batch.finished_at = ColumnTimestamp(query, 6);
+  batch.submitted = query.ColumnInt(7);
+  batch.accepted = query.ColumnInt(8);
+  batch.updated = query.ColumnInt(9);
+  batch.unchanged = query.ColumnInt(10);
+  batch.rejected = query.ColumnInt(11);
+  batch.report_json = query.ColumnText(12);
+  return batch;
+}
+
+constexpr std::string_view kTokenColumns =
+    "id, hash, prefix, role, department, region, label, created_at, revoked_at";
+
+Token ReadToken(const Query& query) {
+  Token token;
+  token.id = query.ColumnInt(0);
+  token.hash = query.ColumnText(1);
+  token.prefix = query.ColumnText(2);
+  token.role = query.ColumnText(3);
+  token.department = query.ColumnText(4);
+  token.region = query.ColumnText(5);
+  token.label = query.ColumnText(6);
+  token.created_at = ColumnTimestamp(query, 7);
+  if (std::optional<int64_t> revoked = query.ColumnOptionalInt(8)) {
+    token.revoked_at = Timestamp::FromMicros(*revoked);
+  }
+  return token;
+}
+
+constexpr std::string_view kAuditColumns = "seq, at, actor, action, object, digest, hash";
+
+AuditEntry ReadAuditEntry(const Query& query) {
+  AuditEntry entry;
+  entry.seq = query.ColumnInt(0);
+  entry.at = ColumnTimestamp(query, 1);
+  entry.actor = query.ColumnText(2);
+  entry.action = query.ColumnText(3);
+  entry.object = query.ColumnText(4);
+  entry.digest = query.ColumnBlob(5);
+  entry.hash = query.ColumnBlob(6);
+  return entry;
+}
+
+std::string Sql(std::initializer_list<std::string_view> parts) {
+  std::string sql;
+  for (std::string_view part : parts) sql += part;
+  return sql;
+}
+
+// Statements built once: the text of a cached statement is its cache key.
+const std::string kSelectSubjectByCode =
+    Sql({"SELECT ", kSubjectColumns, " FROM subjects WHERE code = ?1"});
+const std::string kSelectSubjectById =
+    Sql({"SELECT ", kSubjectColumns, " FROM subjects WHERE id = ?1"});
+const std::string kScanSubjects =
+    Sql({"SELECT ", kSubjectColumns, " FROM subjects WHERE id > ?1 ORDER BY id LIMIT ?2"});
+const std::string kSelectRecordById =
+    Sql({"SELECT ", kRecordColumns, " FROM records WHERE id = ?1"});
+const std::string kSelectRecordByRef =
+    Sql({"SELECT ", kRecordColumns, " FROM records WHERE department_id = ?1 AND source_ref = ?2"});
+const std::string kSelectHeadByRef =
+    Sql({"SELECT ", kHeadColumns, " FROM records WHERE department_id = ?1 AND source_ref = ?2"});
+const std::string kSelectHeadsOfSubject =
+    Sql({"SELECT ", kHeadColumns, " FROM records WHERE subject_id = ?1 ORDER BY decided_at, id"});
+const std::string kSelectHistory =
+    Sql({"SELECT ", kHistoryColumns, " FROM record_history WHERE record_id = ?1 ORDER BY version"});
+const std::string kSelectBatch = Sql({"SELECT ", kBatchColumns, " FROM batches WHERE id = ?1"});
+const std::string kListBatches =
+    Sql({"SELECT ", kBatchColumns, " FROM batches ORDER BY id DESC LIMIT ?1 OFFSET ?2"});
+const std::string kListBatchesOfDepartment =
+    Sql({"SELECT ", kBatchColumns,
+         " FROM batches WHERE department = ?3 ORDER BY id DESC LIMIT ?1 OFFSET ?2"});
+const std::string kSelectTokenByHash =
+    Sql({"SELECT ", kTokenColumns, " FROM tokens WHERE hash = ?1"});
+const std::string kListTokens = Sql({"SELECT ", kTokenColumns, " FROM tokens ORDER BY id"});
+const std::string kScanAudit =
+    Sql({"SELECT ", kAuditColumns, " FROM audit_log WHERE seq >= ?1 ORDER BY seq"});
+const std::string kAuditHead =
+    Sql({"SELECT ", kAuditColumns, " FROM audit_log ORDER BY seq DESC LIMIT 1"});
+
+// Indices of keys in sorted order: looking keys up in index order keeps the B-tree pages each
+// lookup needs hot, which matters when a batch looks up tens of thousands of keys.
+std::vector<size_t> SortedOrder(std::span<const std::string> keys) {
+  std::vector<size_t> order(keys.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
+  return order;
+}
+
+// Ends a read transaction when it goes out of scope: several statements of one call then see
+// one snapshot (a page and its total, a record and its history).
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& db) : db_(db) {}
+  ~ReadTransaction() {
+    if (!open_) return;
+    if (Result<Query> end = db_.Prepare("COMMIT")) (void)end->Run();
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+  Status Begin() {
+    CREDENCE_ASSIGN_OR_RETURN(Query begin, db_.Prepare("BEGIN"));
+    CREDENCE_RETURN_IF_ERROR(begin.Run());
+    open_ = true;
+    return OkStatus();
+  }
+
+ private:
+  Connection& db_;
+  bool open_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Migrations.
+
+Status Migrate(Connection& db, int migrations_to_apply) {
+  const std::vector<std::string_view>& migrations = SqliteMigrations();
+  const int known = static_cast<int>(migrations.size());
+  const int target = migrations_to_apply < 0 ? known : std::min(migrations_to_apply, known);
+  CREDENCE_RETURN_IF_ERROR(
+      db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+              "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT"));
+
+  auto current_version = [&]() -> Result<int> {
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query query, db.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+    CREDENCE_RETURN_IF_ERROR(query.Step());
+    return static_cast<int>(query.ColumnInt(0));
+  };
+  CREDENCE_ASSIGN_OR_RETURN(int applied, current_version());
+  if (applied > known) {
+    return Fail(Error::FailedPrecondition(
+        "schema_newer", "the database has schema version " + std::to_string(applied) +
+                            " but this build knows only up to " + std::to_string(known) +
+                            ": use a newer credence"));
+  }
+
+  for (int version = applied + 1; version <= target; ++version) {
+    // Each migration in its own transaction, re-checked inside it: another process opening the
+    // same file at the same moment may have applied it first.
+    CREDENCE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    Status step = [&]() -> Status {
+      CREDENCE_ASSIGN_OR_RETURN(int now_applied, current_version());
+      if (now_applied >= version) return OkStatus();
+      CREDENCE_RETURN_IF_ERROR(db.Exec(migrations[version - 1]));
+      // applied_at is bookkeeping for operators, not domain time: SQLite's clock is fine.
+      return db.Exec("INSERT INTO schema_migrations (version, applied_at) VALUES (" +
+                     std::to_string(version) +
+                     ", CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER))");
+    }();
+    if (!step) {
+      (void)db.Exec("ROLLBACK");
+      return Fail(
+          std::move(step).error().Context("applying schema migration " + std::to_string(version)));
+    }
+    CREDENCE_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  }
+  return OkStatus();
+}
+
+Status LoadKeys(Connection& db, const KeyTable& table, KeyDictionary& dictionary) {
+  CREDENCE_ASSIGN_OR_RETURN(Query query, db.Prepare(table.select_all));
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    dictionary.Add(query.ColumnInt(0), query.ColumnText(1));
+  }
+  return OkStatus();
+}
+
+// Copies the WAL into the database file on a thread and connection of its own. SQLite would
+// otherwise do it inside the commit that crosses its threshold, so that an import waits for
+// that copy and its fsyncs after every large transaction; here the commit only signals.
+class BackgroundCheckpointer {
+ public:
+  static Result<std::unique_ptr<BackgroundCheckpointer>> Start(const std::string& path) {
+    ConnectionOptions options;
+    options.pragmas = {"PRAGMA busy_timeout = 10000"};
+    CREDENCE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> db, Connection::Open(path, options));
+    return std::unique_ptr<BackgroundCheckpointer>(new BackgroundCheckpointer(std::move(db)));
+  }
+
+  ~BackgroundCheckpointer() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+
+  BackgroundCheckpointer(const BackgroundCheckpointer&) = delete;
+  BackgroundCheckpointer& operator=(const BackgroundCheckpointer&) = delete;
+
+  // Asks for a checkpoint soon; never blocks.
+  void Request() {
+    {
+      std::lock_guard lock(mutex_);
+      requested_ = true;
+    }
+    wake_.notify_one();
+  }
+
+ private:
+  explicit BackgroundCheckpointer(std::unique_ptr<Connection> db)
+      : db_(std::move(db)), thread_([this] { Run(); }) {}
+
+  void Run() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+      wake_.wait(lock, [this] { return requested_ || stopping_; });
+      if (stopping_) return;
+      requested_ = false;
+      lock.unlock();
+      // A failure (another checkpoint running, a reader holding old frames) only means the
+      // next request or the closing connection copies these frames instead.
+      (void)db_->CheckpointPassive();
+      lock.lock();
+    }
+  }
+
+  std::unique_ptr<Connection> db_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool requested_ = false;  // guarded by mutex_
+  bool stopping_ = false;   // guarded by mutex_
+  std::thread thread_;      // last: starts once the members above exist
+};
+
+// WAL sizes (in pages) at which a commit asks for a background checkpoint, and at which,
+// should the background fall behind, the committing thread checkpoints itself as SQLite would.
+constexpr int64_t kCheckpointRequestFrames = 1000;
+constexpr int64_t kCheckpointInlineFrames = 262144;  // 1 GiB of 4 KiB pages
+
+class SqliteWriteTxn;
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, std::unique_ptr<Connection> writer)
+      : path_(std::move(path)), writer_(std::move(writer)) {}
+
+  ~SqliteStore() override {
+    writer_->SetWalHook(nullptr);
+    checkpointer_.reset();
+  }
+
+  Status Initialize(const SqliteOptions& options) {
+    CREDENCE_RETURN_IF_ERROR(Migrate(*writer_, options.migrations_to_apply));
+    CREDENCE_RETURN_IF_ERROR(LoadKeys(*writer_, kDepartmentTable, departments_));
+    CREDENCE_RETURN_IF_ERROR(LoadKeys(*writer_, kKindTable, kinds_));
+    CREDENCE_ASSIGN_OR_RETURN(checkpointer_, BackgroundCheckpointer::Start(path_));
+    writer_->SetWalHook([this](int64_t wal_frames) {
+      if (wal_frames >= kCheckpointInlineFrames) {
+        (void)writer_->CheckpointPassive();
+      } else if (wal_frames >= kCheckpointRequestFrames) {
+        checkpointer_->Request();
+      }
+    });
+    // One reader now, so that a file readers cannot open fails here rather than on first use.
+    CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+    return OkStatus();
+  }
+
+  std::string_view backend() const override { return "sqlite"; }
+
+  Result<std::optional<Subject>> FindSubjectByCode(std::string_view code) override;
+  Result<std::optional<Subject>> GetSubject(int64_t id) override;
+  Result<std::vector<Subject>> GetSubjects(std::span<const int64_t> ids) override;
+  Status ScanSubjects(int64_t after_id, int64_t limit,
+                      const std::function<void(const Subject&)>& visit) override;
+  Result<std::vector<RecordHead>> ListRecordHeads(int64_t subject_id) override;
+  Result<Page<Record>> ListRecords(const RecordQuery& query) override;
+  Result<std::optional<Record>> GetRecord(int64_t id) override;
+  Result<std::optional<Record>> FindRecordByRef(std::string_view department,
+                                                std::string_view source_ref) override;
+  Result<std::vector<Record>> ListRecordVersions(int64_t record_id) override;
+  Result<std::optional<Batch>> GetBatch(int64_t id) override;
+  Result<Page<Batch>> ListBatches(std::string_view department, int64_t offset,
+                                  int64_t limit) override;
+  Result<std::optional<Token>> FindTokenByHash(std::string_view hash) override;
+  Result<std::vector<Token>> ListTokens() override;
+  Status ScanAudit(int64_t from_seq,
+                   const std::function<Status(const AuditEntry&)>& visit) override;
+  Result<StoreStats> Stats() override;
+  Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
+
+ private:
+  friend class SqliteWriteTxn;
+
+  // A read-only connection borrowed from the pool for one call.
+  class Lease {
+   public:
+    Lease(SqliteStore* store, std::unique_ptr<Connection> connection)
+        : store_(store), connection_(std::move(connection)) {}
+    Lease(Lease&& other) noexcept = default;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (connection_) store_->ReturnReader(std::move(connection_));
+    }
+    Connection& operator*() const { return *connection_; }
+    Connection* operator->() const { return connection_.get(); }
+
+   private:
+    SqliteStore* store_;
+    std::unique_ptr<Connection> connection_;
+  };
+
+  Result<Lease> AcquireReader() {
+    {
+      std::lock_guard lock(readers_mutex_);
+      if (!idle_readers_.empty()) {
+        std::unique_ptr<Connection> connection = std::move(idle_readers_.back());
+        idle_readers_.pop_back();
+        return Lease(this, std::move(connection));
+      }
+    }
+    ConnectionOptions options;
+    options.read_only = true;
+    options.pragmas = SqliteReaderPragmas();
+    CREDENCE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection,
+                              Connection::Open(path_, options));
+    return Lease(this, std::move(connection));
+  }
+
+  void ReturnReader(std::unique_ptr<Connection> connection) {
+    std::lock_guard lock(readers_mutex_);
+    idle_readers_.push_back(std::move(connection));
+  }
+
+  Keys ReaderKeys(Connection& db) {
+    return Keys{db, KeySpace{&kDepartmentTable, &departments_}, KeySpace{&kKindTable, &kinds_}};
+  }
+
+  const std::string path_;
+  KeyDictionary departments_;
+  KeyDictionary kinds_;
+
+  // The writing connection belongs to whoever holds write_mutex_ (the live SqliteWriteTxn).
+  std::mutex write_mutex_;
+  std::unique_ptr<Connection> writer_;
+  // The thread holding write_mutex_, to refuse a second BeginWrite on it instead of deadlocking.
+  std::atomic<std::thread::id> writer_thread_{};
+
+  std::unique_ptr<BackgroundCheckpointer> checkpointer_;
+
+  // Declared after writer_ so that readers close first and the writer, closing last,
+  // checkpoints the WAL into the database file.
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by readers_mutex_
+};
+
+// ---------------------------------------------------------------------------------------------
+// The write transaction.
+
+class SqliteWriteTxn final : public WriteTxn {
+ public:
+  SqliteWriteTxn(SqliteStore& store, std::unique_lock<std::mutex> lock)
+      : store_(store),
+        db_(*store.writer_),
+        lock_(std::move(lock)),
+        keys_{db_, KeySpace{&kDepartmentTable, &store.departments_, &new_departments_},
+              KeySpace{&kKindTable, &store.kinds_, &new_kinds_}} {}
+
+  ~SqliteWriteTxn() override {
+    if (db_.InTransaction()) {
+      if (Result<Query> rollback = db_.Prepare("ROLLBACK")) (void)rollback->Run();
+    }
+    store_.writer_thread_.store(std::thread::id());
+  }
+
+  SqliteWriteTxn(const SqliteWriteTxn&) = delete;
+  SqliteWriteTxn& operator=(const SqliteWriteTxn&) = delete;
+
+  Result<std::vector<std::optional<Subject>>> FindSubjects(
+      std::span<const std::string> codes) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    std::vector<std::optional<Subject>> subjects(codes.size());
+    CREDENCE_ASSIGN_OR_RETURN(Query query, db_.Prepare(kSelectSubjectByCode));
+    for (size_t index : SortedOrder(codes)) {
+      query.BindText(1, codes[index]);
+      CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+      if (found) {
+        CREDENCE_ASSIGN_OR_RETURN(subjects[index], ReadSubject(query));
+      }
+      query.Reset();
+    }
+    return subjects;
+  }
+
+  Status InsertSubject(Subject& subject) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    if (subject.code.empty()) {
+      return Fail(Error::InvalidArgument("required", "a subject needs a code"));
+    }
+    CREDENCE_ASSIGN_OR_RETURN(Query insert, db_.Prepare(kInsertSubject));
+    Subject to_insert_as_new = subject;
+    to_insert_as_new.id = 0;
+    BindSubject(insert, to_insert_as_new);
+    CREDENCE_RETURN_IF_ERROR(insert.Run());
+    subject.id = db_.LastInsertRowid();
+    return OkStatus();
+  }
+
+  Status UpdateSubject(const Subject& subject) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    CREDENCE_ASSIGN_OR_RETURN(Query update, db_.Prepare(kUpdateSubject));
+    BindSubject(update, subject);
+    CREDENCE_RETURN_IF_ERROR(update.Run());
+    if (db_.Changes() == 0) {
+      return Fail(Error::NotFound("no subject with id " + std::to_string(subject.id)));
+    }
+    return OkStatus();
+  }
+
+  Result<std::vector<std::optional<RecordHead>>> FindRecordsByRef(
+      std::string_view department, std::span<const std::string> source_refs) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    std::vector<std::optional<RecordHead>> heads(source_refs.size());
+    CREDENCE_ASSIGN_OR_RETURN(std::optional<int64_t> department_id,
+                              IdOfKey(db_, keys_.departments, department));
+    if (!department_id) return heads;  // a department that never submitted has no records
+    CREDENCE_ASSIGN_OR_RETURN(Query query, db_.Prepare(kSelectHeadByRef));
+    query.BindInt(1, *department_id);
+    for (size_t index : SortedOrder(source_refs)) {
+      query.BindText(2, source_refs[index]);
+      CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+      if (found) {
+        CREDENCE_ASSIGN_OR_RETURN(heads[index], ReadHead(query, keys_));
+      }
+      query.Reset();
+    }
+    return heads;
+  }
+
+  Status InsertRecords(std::span<Record> records) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    for (size_t i = 0; i < records.size(); ++i) {
+      const Record& record = records[i];
+      if (record.version != 1 || record.department.empty() || record.kind.empty()) {
+        return Fail(Error::InvalidArgument(
+            "record", "record " + std::to_string(i) + " (source_ref \"" + record.source_ref +
+                          "\") must be version 1 and name its department and kind"));
+      }
+    }
+    CREDENCE_ASSIGN_OR_RETURN(Query insert, db_.Prepare(SqliteInsertRecordSql()));
+    LastKey last_department;
+    LastKey last_kind;
+    for (Record& record : records) {
+      Status inserted = [&]() -> Status {
+        CREDENCE_ASSIGN_OR_RETURN(
+            int64_t department_id,
+            InternCached(db_, keys_.departments, record.department, last_department));
+        CREDENCE_ASSIGN_OR_RETURN(int64_t kind_id,
+                                  InternCached(db_, keys_.kinds, record.kind, last_kind));
+        BindRecord(insert, record, department_id, kind_id);
+        return insert.Run();
+      }();
+      if (!inserted) {
+        poisoned_ = true;  // the rows before this one are in the transaction
+        return Fail(std::move(inserted).error().Context("inserting the record of " +
+                                                        record.department + " with source_ref \"" +
+                                                        record.source_ref + "\""));
+      }
+      record.id = db_.LastInsertRowid();
+    }
+    return OkStatus();
+  }
+
+  Status ReviseRecord(const Record& record) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    if (record.version < 2 || record.kind.empty()) {
+      return Fail(
+          Error::InvalidArgument("record", "a revision of record " + std::to_string(record.id) +
+                                               " needs a version of at least 2 and a kind"));
+    }
+    // Interned first: failing here leaves nothing half-written.
+    CREDENCE_ASSIGN_OR_RETURN(int64_t kind_id, InternKey(db_, keys_.kinds, record.kind));
+    {
+      CREDENCE_ASSIGN_OR_RETURN(Query copy, db_.Prepare(kCopyRecordToHistory));
+      copy.BindInt(1, record.id);
+      copy.BindInt(2, record.version - 1);
+      CREDENCE_RETURN_IF_ERROR(copy.Run());
+    }
+    if (db_.Changes() == 0) return RevisionMismatch(record);
+    Status updated = [&]() -> Status {
+      CREDENCE_ASSIGN_OR_RETURN(Query update, db_.Prepare(kUpdateRecord));
+      BindRecord(update, record, /*department_id (kept)=*/0, kind_id);
+      update.BindInt(22, record.id);
+      return update.Run();
+    }();
+    if (!updated) poisoned_ = true;  // the history row is written, the record is not
+    return updated;
+  }
+
+  Result<std::optional<Record>> GetRecord(int64_t id) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    CREDENCE_ASSIGN_OR_RETURN(Query query, db_.Prepare(kSelectRecordById));
+    query.BindInt(1, id);
+    CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+    if (!found) return std::optional<Record>();
+    return ReadRecord(query, keys_);
+  }
+
+  Status InsertBatch(Batch& batch) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    CREDENCE_ASSIGN_OR_RETURN(Query insert, db_.Prepare(kInsertBatch));
+    Batch to_insert_as_new = batch;
+    to_insert_as_new.id = 0;
+    BindBatch(insert, to_insert_as_new);
+    CREDENCE_RETURN_IF_ERROR(insert.Run());
+    batch.id = db_.LastInsertRowid();
+    return OkStatus();
+  }
+
+  Status UpdateBatch(const Batch& batch) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    CREDENCE_ASSIGN_OR_RETURN(Query update, db_.Prepare(kUpdateBatch));
+    BindBatch(update, batch);
+    CREDENCE_RETURN_IF_ERROR(update.Run());
+    if (db_.Changes() == 0) {
+      return Fail(Error::NotFound("no batch with id " + std::to_string(batch.id)));
+    }
+    return OkStatus();
+  }
+
+  Status InsertToken(Token& token) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query insert,
+        db_.Prepare("INSERT INTO tokens (hash, prefix, role, department, region, label, "
+                    "created_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+    insert.BindText(1, token.hash);
+    insert.BindText(2, token.prefix);
+    insert.BindText(3, token.role);
+    insert.BindText(4, token.department);
+    insert.BindText(5, token.region);
+    insert.BindText(6, token.label);
+    insert.BindInt(7, token.created_at.micros());
+    insert.BindOptionalInt(
+        8, token.revoked_at ? std::optional<int64_t>(token.revoked_at->micros()) : std::nullopt);
+    CREDENCE_RETURN_IF_ERROR(insert.Run());
+    token.id = db_.LastInsertRowid();
+    return OkStatus();
+  }
+
+  Status RevokeToken(int64_t id, Timestamp at) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query update,
+        db_.Prepare("UPDATE tokens SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1"));
+    update.BindInt(1, id);
+    update.BindInt(2, at.micros());
+    CREDENCE_RETURN_IF_ERROR(update.Run());
+    if (db_.Changes() == 0) {
+      return Fail(Error::NotFound("no token with id " + std::to_string(id)));
+    }
+    return OkStatus();
+  }
+
+  Result<AuditEntry> AuditHead() override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    CREDENCE_RETURN_IF_ERROR(LoadAuditHead());
+    return *audit_head_;
+  }
+
+  Status AppendAudit(std::span<const AuditEntry> entries) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    if (entries.empty()) return OkStatus();
+    CREDENCE_RETURN_IF_ERROR(LoadAuditHead());
+    // Checked before writing anything: a gap or a repeat is refused whole.
+    for (size_t i = 0; i < entries.size(); ++i) {
+      int64_t expected = audit_head_->seq + 1 + static_cast<int64_t>(i);
+      if (entries[i].seq != expected) {
+        return Fail(Error::Conflict(
+            "audit_seq", "audit entry seq " + std::to_string(entries[i].seq) +
+                             " does not follow the log: expected " + std::to_string(expected)));
+      }
+    }
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query insert,
+        db_.Prepare("INSERT INTO audit_log (seq, at, actor, action, object, digest, hash) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    for (const AuditEntry& entry : entries) {
+      insert.BindInt(1, entry.seq);
+      insert.BindInt(2, entry.at.micros());
+      insert.BindText(3, entry.actor);
+      insert.BindText(4, entry.action);
+      insert.BindText(5, entry.object);
+      insert.BindBlob(6, entry.digest);
+      insert.BindBlob(7, entry.hash);
+      if (Status inserted = insert.Run(); !inserted) {
+        poisoned_ = true;
+        return inserted;
+      }
+    }
+    *audit_head_ = entries.back();
+    return OkStatus();
+  }
+
+  Status Commit() override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    finished_ = true;
+    {
+      CREDENCE_ASSIGN_OR_RETURN(Query commit, db_.Prepare("COMMIT"));
+      CREDENCE_RETURN_IF_ERROR(commit.Run());  // still open: the destructor rolls back
+    }
+    for (const auto& [id, key] : new_departments_.keys) store_.departments_.Add(id, key);
+    for (const auto& [id, key] : new_kinds_.keys) store_.kinds_.Add(id, key);
+    return OkStatus();
+  }
+
+ private:
+  Status CheckUsable() {
+    if (finished_) {
+      return Fail(Error::FailedPrecondition("transaction_finished",
+                                            "the write transaction has already been committed"));
+    }
+    if (poisoned_ || !db_.InTransaction()) {
+      poisoned_ = true;
+      return Fail(Error::FailedPrecondition(
+          "transaction_failed",
+          "an earlier write of this transaction failed: it can only be rolled back"));
+    }
+    return OkStatus();
+  }
+
+  Status LoadAuditHead() {
+    if (audit_head_) return OkStatus();
+    CREDENCE_ASSIGN_OR_RETURN(Query query, db_.Prepare(kAuditHead));
+    CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+    audit_head_ = found ? ReadAuditEntry(query) : AuditEntry{};
+    return OkStatus();
+  }
+
+  Status RevisionMismatch(const Record& record) {
+    CREDENCE_ASSIGN_OR_RETURN(Query query,
+                              db_.Prepare("SELECT version FROM records WHERE id = ?1"));
+    query.BindInt(1, record.id);
+    CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+    if (!found) return Fail(Error::NotFound("no record with id " + std::to_string(record.id)));
+    int64_t current = query.ColumnInt(0);
+    return Fail(Error::Conflict(
+        "version", "record " + std::to_string(record.id) + " is at version " +
+                       std::to_string(current) + ": its revision must be version " +
+                       std::to_string(current + 1) + ", not " + std::to_string(record.version)));
+  }
+
+  SqliteStore& store_;
+  Connection& db_;
+  std::unique_lock<std::mutex> lock_;
+  PendingKeys new_departments_;
+  PendingKeys new_kinds_;
+  Keys keys_;
+  bool finished_ = false;
+  bool poisoned_ = false;                 // a call failed after writing part of its rows
+  std::optional<AuditEntry> audit_head_;  // known once read, then kept up to date
+};
+
+Result<std::unique_ptr<WriteTxn>> SqliteStore::BeginWrite() {
+  if (writer_thread_.load() == std::this_thread::get_id()) {
+    return Fail(Error::FailedPrecondition(
+        "nested_write", "this thread already has a write transaction open on this store"));
+  }
+  std::unique_lock lock(write_mutex_);
+  {
+    // IMMEDIATE takes the database's write lock now, so that another process writing is
+    // waited for here (busy_timeout) and never fails a statement halfway through.
+    CREDENCE_ASSIGN_OR_RETURN(Query begin, writer_->Prepare("BEGIN IMMEDIATE"));
+    CREDENCE_RETURN_IF_ERROR(begin.Run());
+  }
+  writer_thread_.store(std::this_thread::get_id());
+  return std::make_unique<SqliteWriteTxn>(*this, std::move(lock));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads.
+
+Result<std::optional<Subject>> SqliteStore::FindSubjectByCode(std::string_view code) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kSelectSubjectByCode));
+  query.BindText(1, code);
+  CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+  if (!found) return std::optional<Subject>();
+  return ReadSubject(query);
+}
+
+Result<std::optional<Subject>> SqliteStore::GetSubject(int64_t id) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kSelectSubjectById));
+  query.BindInt(1, id);
+  CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+  if (!found) return std::optional<Subject>();
+  return ReadSubject(query);
+}
+
+Result<std::vector<Subject>> SqliteStore::GetSubjects(std::span<const int64_t> ids) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  ReadTransaction snapshot(*reader);
+  CREDENCE_RETURN_IF_ERROR(snapshot.Begin());
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kSelectSubjectById));
+  std::vector<Subject> subjects;
+  subjects.reserve(ids.size());
+  for (int64_t id : ids) {
+    query.BindInt(1, id);
+    CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+    if (found) {
+      CREDENCE_ASSIGN_OR_RETURN(Subject subject, ReadSubject(query));
+      subjects.push_back(std::move(subject));
+    }
+    query.Reset();
+  }
+  return subjects;
+}
+
+Status SqliteStore::ScanSubjects(int64_t after_id, int64_t limit,
+                                 const std::function<void(const Subject&)>& visit) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kScanSubjects));
+  query.BindInt(1, after_id);
+  query.BindInt(2, limit < 0 ? -1 : limit);  // SQLite: a negative LIMIT means none
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+    if (!found) break;
+    CREDENCE_ASSIGN_OR_RETURN(Subject subject, ReadSubject(query));
+    visit(subject);
+  }
+  return OkStatus();
+}
+
+Result<std::vector<RecordHead>> SqliteStore::ListRecordHeads(int64_t subject_id) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  Keys keys = ReaderKeys(*reader);
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kSelectHeadsOfSubject));
+  query.BindInt(1, subject_id);
+  std::vector<RecordHead> heads;
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+    if (!found) break;
+    CREDENCE_ASSIGN_OR_RETURN(RecordHead head, ReadHead(query, keys));
+    heads.push_back(std::move(head));
+  }
+  return heads;
+}
+
+Result<Page<Record>> SqliteStore::ListRecords(const RecordQuery& request) {
+  if (request.offset < 0 || request.limit < 0) {
+    return Fail(Error::InvalidArgument("paging", "offset and limit must not be negative"));
+  }
+  Page<Record> page;
+  page.offset = request.offset;
+  page.limit = request.limit;
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  Keys keys = ReaderKeys(*reader);
+
+  // The filter as SQL text with positional parameters and the values they take, in order.
+  std::string where = "subject_id = ?";
+  std::vector<int64_t> values = {request.subject_id};
+  if (!request.kinds.empty()) {
+    std::vector<int64_t> kind_ids;
+    for (const std::string& kind : request.kinds) {
+      CREDENCE_ASSIGN_OR_RETURN(std::optional<int64_t> kind_id, IdOfKey(*reader, keys.kinds, kind));
+      if (kind_id) kind_ids.push_back(*kind_id);
+    }
+    if (kind_ids.empty()) return page;  // no record of these kinds was ever stored
+    std::sort(kind_ids.begin(), kind_ids.end());
+    kind_ids.erase(std::unique(kind_ids.begin(), kind_ids.end()), kind_ids.end());
+    where += " AND kind_id IN (?";
+    for (size_t i = 1; i < kind_ids.size(); ++i) where += ", ?";
+    where += ")";
+    values.insert(values.end(), kind_ids.begin(), kind_ids.end());
+  }
+  if (request.status) {
+    where += " AND status = ?";
+    values.push_back(kRecordStatusCodes.Code(*request.status));
+  }
+  if (request.public_on) {
+    // Public on a day: active, published, and the day before the end of publicity.
+    where +=
+        " AND status = ? AND published = 1 AND "
+        "(publicity_max_end IS NULL OR publicity_max_end > ?)";
+    values.push_back(kRecordStatusCodes.Code(RecordStatus::kActive));
+    values.push_back(request.public_on->days());
+  }
+  auto bind_values = [&](Query& query) {
+    for (size_t i = 0; i < values.size(); ++i) query.BindInt(static_cast<int>(i + 1), values[i]);
+  };
+
+  ReadTransaction snapshot(*reader);
+  CREDENCE_RETURN_IF_ERROR(snapshot.Begin());
+  {
+    CREDENCE_ASSIGN_OR_RETURN(Query count,
+                              reader->Prepare("SELECT count(*) FROM records WHERE " + where));
+    bind_values(count);
+    CREDENCE_RETURN_IF_ERROR(count.Step());
+    page.total = count.ColumnInt(0);
+  }
+  if (request.limit == 0 || request.offset >= page.total) return page;
+
+  CREDENCE_ASSIGN_OR_RETURN(
+      Query select, reader->Prepare(Sql({"SELECT ", kRecordColumns, " FROM records WHERE ", where,
+                                         " ORDER BY decided_at DESC, id DESC LIMIT ? OFFSET ?"})));
+  bind_values(select);
+  select.BindInt(static_cast<int>(values.size() + 1), request.limit);
+  select.BindInt(static_cast<int>(values.size() + 2), request.offset);
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (!found) break;
+    CREDENCE_ASSIGN_OR_RETURN(Record record, ReadRecord(select, keys));
+    page.items.push_back(std::move(record));
+  }
+  return page;
+}
+
+Result<std::optional<Record>> SqliteStore::GetRecord(int64_t id) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  Keys keys = ReaderKeys(*reader);
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kSelectRecordById));
+  query.BindInt(1, id);
+  CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+  if (!found) return std::optional<Record>();
+  return ReadRecord(query, keys);
+}
+
+Result<std::optional<Record>> SqliteStore::FindRecordByRef(std::string_view department,
+                                                           std::string_view source_ref) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  Keys keys = ReaderKeys(*reader);
+  CREDENCE_ASSIGN_OR_RETURN(std::optional<int64_t> department_id,
+                            IdOfKey(*reader, keys.departments, department));
+  if (!department_id) return std::optional<Record>();
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kSelectRecordByRef));
+  query.BindInt(1, *department_id);
+  query.BindText(2, source_ref);
+  CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+  if (!found) return std::optional<Record>();
+  return ReadRecord(query, keys);
+}
+
+Result<std::vector<Record>> SqliteStore::ListRecordVersions(int64_t record_id) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  Keys keys = ReaderKeys(*reader);
+  ReadTransaction snapshot(*reader);
+  CREDENCE_RETURN_IF_ERROR(snapshot.Begin());
+  std::vector<Record> versions;
+  {
+    CREDENCE_ASSIGN_OR_RETURN(Query history, reader->Prepare(kSelectHistory));
+    history.BindInt(1, record_id);
+    while (true) {
+      CREDENCE_ASSIGN_OR_RETURN(bool found, history.Step());
+      if (!found) break;
+      CREDENCE_ASSIGN_OR_RETURN(Record record, ReadRecord(history, keys));
+      versions.push_back(std::move(record));
+    }
+  }
+  CREDENCE_ASSIGN_OR_RETURN(Query current, reader->Prepare(kSelectRecordById));
+  current.BindInt(1, record_id);
+  CREDENCE_ASSIGN_OR_RETURN(bool found, current.Step());
+  if (found) {
+    CREDENCE_ASSIGN_OR_RETURN(Record record, ReadRecord(current, keys));
+    versions.push_back(std::move(record));
+  }
+  return versions;
+}
+
+Result<std::optional<Batch>> SqliteStore::GetBatch(int64_t id) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kSelectBatch));
+  query.BindInt(1, id);
+  CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+  if (!found) return std::optional<Batch>();
+  return ReadBatch(query);
+}
+
+Result<Page<Batch>> SqliteStore::ListBatches(std::string_view department, int64_t offset,
+                                             int64_t limit) {
+  if (offset < 0 || limit < 0) {
+    return Fail(Error::InvalidArgument("paging", "offset and limit must not be negative"));
+  }
+  Page<Batch> page;
+  page.offset = offset;
+  page.limit = limit;
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  ReadTransaction snapshot(*reader);
+  CREDENCE_RETURN_IF_ERROR(snapshot.Begin());
+  {
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query count,
+        reader->Prepare(department.empty() ? "SELECT count(*) FROM batches"
+                                           : "SELECT count(*) FROM batches WHERE department = ?1"));
+    if (!department.empty()) count.BindText(1, department);
+    CREDENCE_RETURN_IF_ERROR(count.Step());
+    page.total = count.ColumnInt(0);
+  }
+  CREDENCE_ASSIGN_OR_RETURN(
+      Query select, reader->Prepare(department.empty() ? kListBatches : kListBatchesOfDepartment));
+  select.BindInt(1, limit);
+  select.BindInt(2, offset);
+  if (!department.empty()) select.BindText(3, department);
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (!found) break;
+    page.items.push_back(ReadBatch(select));
+  }
+  return page;
+}
+
+Result<std::optional<Token>> SqliteStore::FindTokenByHash(std::string_view hash) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kSelectTokenByHash));
+  query.BindText(1, hash);
+  CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+  if (!found) return std::optional<Token>();
+  return ReadToken(query);
+}
+
+Result<std::vector<Token>> SqliteStore::ListTokens() {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kListTokens));
+  std::vector<Token> tokens;
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+    if (!found) break;
+    tokens.push_back(ReadToken(query));
+  }
+  return tokens;
+}
+
+Status SqliteStore::ScanAudit(int64_t from_seq,
+                              const std::function<Status(const AuditEntry&)>& visit) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kScanAudit));
+  query.BindInt(1, from_seq);
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+    if (!found) break;
+    CREDENCE_RETURN_IF_ERROR(visit(ReadAuditEntry(query)));
+  }
+  return OkStatus();
+}
+
+Result<StoreStats> SqliteStore::Stats() {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  // Rows are never deleted and SQLite gives a new row the largest rowid + 1 (a rolled-back
+  // insert leaves no gap), so the largest id is the count, read in O(log n) where count(*)
+  // would scan a whole index of 100 million records.
+  CREDENCE_ASSIGN_OR_RETURN(Query query,
+                            reader->Prepare("SELECT (SELECT coalesce(max(id), 0) FROM subjects), "
+                                            "(SELECT coalesce(max(id), 0) FROM records), "
+                                            "(SELECT coalesce(max(id), 0) FROM batches), "
+                                            "(SELECT coalesce(max(seq), 0) FROM audit_log)"));
+  CREDENCE_RETURN_IF_ERROR(query.Step());
+  StoreStats stats;
+  stats.subjects = query.ColumnInt(0);
+  stats.records = query.ColumnInt(1);
+  stats.batches = query.ColumnInt(2);
+  stats.audit_entries = query.ColumnInt(3);
+  return stats;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const SqliteOptions& options) {
+  if (path == ":memory:" || path.empty()) {
+    // Each connection of the pool would get its own empty database.
+    return Fail(Error::InvalidArgument("store_url", "the SQLite store needs a file path"));
+  }
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(parent, error);
+    if (error) {
+      return Fail(Error::FailedPrecondition(
+          "database", "cannot create the folder " + parent.string() + ": " + error.message()));
+    }
+  }
+  ConnectionOptions writer_options;
+  writer_options.pragmas = SqliteWriterPragmas();
+  CREDENCE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
+                            Connection::Open(path, writer_options));
+  auto store = std::make_unique<SqliteStore>(path, std::move(writer));
+  CREDENCE_RETURN_IF_ERROR(store->Initialize(options));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace credence::store
