@@ -35,14 +35,17 @@ std::string EntryHash(std::string_view previous_hash, const store::AuditEntry& e
 Status Append(store::WriteTxn& txn, Timestamp at, std::span<const Event> events);
 
 struct VerifyReport {
-  int64_t entries = 0;  // entries checked
+  int64_t entries = 0;  // entries checked (when broken: up to and including the broken one)
   bool ok = true;
   int64_t first_broken_seq = 0;  // 0 when ok
   std::string message;           // what is wrong with the first broken entry
-  std::string head_hash_hex;     // the last entry's hash, hex
+  std::string head_hash_hex;     // the last entry's hash, hex (when broken: the last intact one)
 };
 
-// Walks the whole log and recomputes every hash.
+// Walks the whole log from seq 1, recomputes every hash and stops at the first entry that is
+// missing (a seq gap), has a malformed digest or does not match its hash. Removing entries at
+// the end of the log leaves a shorter valid chain: compare head_hash_hex with a copy kept
+// elsewhere to detect that. Errors only when the store cannot be read.
 Result<VerifyReport> Verify(store::Store& store);
 
 }  // namespace credence::audit

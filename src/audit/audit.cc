@@ -1,0 +1,109 @@
+#include "audit/audit.h"
+
+#include <array>
+#include <cstring>
+#include <utility>
+
+namespace credence::audit {
+
+namespace {
+
+constexpr size_t kHashSize = 32;
+
+std::array<char, 8> BigEndian64(int64_t value) {
+  auto bits = static_cast<uint64_t>(value);
+  std::array<char, 8> out;
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(bits & 0xff);
+    bits >>= 8;
+  }
+  return out;
+}
+
+std::array<char, 4> BigEndian32(uint32_t value) {
+  std::array<char, 4> out;
+  for (int i = 3; i >= 0; --i) {
+    out[i] = static_cast<char>(value & 0xff);
+    value >>= 8;
+  }
+  return out;
+}
+
+std::string_view View(const std::array<char, 8>& bytes) { return {bytes.data(), bytes.size()}; }
+std::string_view View(const std::array<char, 4>& bytes) { return {bytes.data(), bytes.size()}; }
+
+}  // namespace
+
+std::string EntryHash(std::string_view previous_hash, const store::AuditEntry& entry) {
+  const std::array<char, 8> seq = BigEndian64(entry.seq);
+  const std::array<char, 8> at = BigEndian64(entry.at.micros());
+  const std::array<char, 4> actor_length = BigEndian32(static_cast<uint32_t>(entry.actor.size()));
+  const std::array<char, 4> action_length = BigEndian32(static_cast<uint32_t>(entry.action.size()));
+  const std::array<char, 4> object_length = BigEndian32(static_cast<uint32_t>(entry.object.size()));
+  Sha256Digest hash = Sha256Concat({previous_hash, View(seq), View(at), View(actor_length),
+                                    entry.actor, View(action_length), entry.action,
+                                    View(object_length), entry.object, entry.digest});
+  return std::string(AsBytes(hash));
+}
+
+Status Append(store::WriteTxn& txn, Timestamp at, std::span<const Event> events) {
+  if (events.empty()) return OkStatus();
+  CREDENCE_ASSIGN_OR_RETURN(store::AuditEntry head, txn.AuditHead());
+  std::vector<store::AuditEntry> entries(events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    const Event& event = events[i];
+    store::AuditEntry& entry = entries[i];
+    entry.seq = head.seq + 1 + static_cast<int64_t>(i);
+    entry.at = at;
+    entry.actor = event.actor;
+    entry.action = event.action;
+    entry.object = event.object;
+    entry.digest.assign(AsBytes(event.digest));
+    entry.hash = EntryHash(i == 0 ? std::string_view(head.hash) : entries[i - 1].hash, entry);
+  }
+  return txn.AppendAudit(entries);
+}
+
+Result<VerifyReport> Verify(store::Store& store) {
+  VerifyReport report;
+  int64_t expected_seq = 1;
+  std::string previous_hash;  // hash(0) is empty
+  auto broken = [&](int64_t seq, std::string message) -> Status {
+    report.ok = false;
+    report.first_broken_seq = seq;
+    report.message = std::move(message);
+    return Fail(Error::Internal("the audit chain is broken"));
+  };
+
+  Status scanned = store.ScanAudit(1, [&](const store::AuditEntry& entry) -> Status {
+    ++report.entries;
+    if (entry.seq != expected_seq) {
+      return broken(expected_seq, "entry " + std::to_string(expected_seq) +
+                                      " is missing: the log goes on with entry " +
+                                      std::to_string(entry.seq));
+    }
+    if (entry.digest.size() != kHashSize) {
+      return broken(entry.seq, "entry " + std::to_string(entry.seq) + " has a digest of " +
+                                   std::to_string(entry.digest.size()) + " bytes, not 32");
+    }
+    std::string recomputed = EntryHash(previous_hash, entry);
+    if (recomputed != entry.hash) {
+      return broken(entry.seq,
+                    "entry " + std::to_string(entry.seq) +
+                        " does not match its hash: it, or the hash, was changed after it was "
+                        "written (stored " +
+                        HexEncode(entry.hash) + ", recomputed " + HexEncode(recomputed) + ")");
+    }
+    previous_hash = std::move(recomputed);
+    ++expected_seq;
+    return OkStatus();
+  });
+  // A broken entry stops the scan with an error of its own; any other error is the store's.
+  if (!scanned && report.ok) {
+    return Fail(std::move(scanned).error().Context("verifying the audit log"));
+  }
+  report.head_hash_hex = HexEncode(previous_hash);
+  return report;
+}
+
+}  // namespace credence::audit
