@@ -34,6 +34,7 @@ struct Slot {
   uint64_t name_bytes : 10;
   uint64_t name_chars : 8;
   uint64_t code_is_uscc : 1;
+  uint64_t is_resident : 1;  // a natural person: matched by name only when asked for
 };
 static_assert(sizeof(Slot) == 16);
 static_assert(SubjectIndex::kMaxCodeBytes < (1u << 6));
@@ -225,7 +226,10 @@ struct IndexData {
   // rewritten, compacted, by Compact).
   std::string arena;
   std::vector<Slot> slots;
-  uint32_t main_end = 0;  // slots [0, main_end) are the main segment, in rank order
+  // Slots [0, main_end) are the main segment: legal persons in rank order, then from
+  // resident_begin the residents in rank order.
+  uint32_t main_end = 0;
+  uint32_t resident_begin = 0;
   // One bit per slot: superseded by a later slot of the same subject. Apart from the slots
   // so that skipping dead candidates touches a few cache lines, not one per candidate.
   std::vector<uint64_t> dead_bits;
@@ -279,7 +283,7 @@ struct IndexData {
   // Appends a slot with this text (already normalised and within the size limits) and returns
   // its number. It is not indexed yet.
   uint32_t AppendSlot(int64_t subject_id, std::string_view code, std::string_view name,
-                      bool code_is_uscc) {
+                      bool code_is_uscc, bool is_resident) {
     Slot slot{};
     slot.subject_id = subject_id;
     slot.text_offset = arena.size();
@@ -289,6 +293,7 @@ struct IndexData {
     for (size_t pos = 0; pos < name.size(); ++chars) DecodeCodePoint(name, &pos);
     slot.name_chars = std::min(chars, kMaxRankedChars);
     slot.code_is_uscc = code_is_uscc;
+    slot.is_resident = is_resident;
     arena.append(code);
     arena.append(name);
     slots.push_back(slot);
@@ -538,8 +543,12 @@ bool IsCodeAlphabet(std::string_view code) {
 class QueryRun {
  public:
   QueryRun(const IndexData& data, std::string_view name_query, std::string_view code_query,
-           size_t need)
-      : data_(data), name_query_(name_query), code_query_(code_query), need_(need) {
+           size_t need, const SearchOptions& options)
+      : data_(data),
+        name_query_(name_query),
+        code_query_(code_query),
+        need_(need),
+        resident_names_(options.match_resident_names) {
     exact_code_active_ = !code_query.empty() && code_query.size() <= SubjectIndex::kMaxCodeBytes &&
                          std::all_of(code_query.begin(), code_query.end(),
                                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
@@ -611,6 +620,7 @@ class QueryRun {
         slot = delta[delta_at++];
       }
       if (data_.IsDead(slot) || data_.Code(slot) == code_query_) continue;
+      if (!resident_names_ && data_.slots[slot].is_resident) continue;
       ++matches_;
       if (results_.size() < need_) results_.push_back(slot);
     }
@@ -621,11 +631,13 @@ class QueryRun {
     if (!exact_code_active_) return false;
     const std::string_view code = data_.Code(slot);
     if (code == code_query_) return true;
-    return code_prefix_active_ && data_.slots[slot].code_is_uscc && code.starts_with(code_query_);
+    return code_prefix_active_ && data_.slots[slot].code_is_uscc &&
+           (resident_names_ || !data_.slots[slot].is_resident) && code.starts_with(code_query_);
   }
 
   bool MatchesNameTier(uint32_t slot, bool prefix) const {
     if (data_.IsDead(slot) || InCodeTiers(slot)) return false;
+    if (!resident_names_ && data_.slots[slot].is_resident) return false;
     const std::string_view name = data_.Name(slot);
     const bool starts = name.starts_with(name_query_);
     if (prefix) return starts;
@@ -652,15 +664,23 @@ class QueryRun {
     return CandidateStream(lists, CandidateStream::Mode::kIntersection);
   }
 
-  CandidateStream MainCandidates(bool prefix) const {
+  enum class Partition { kLegalPersons, kResidents };
+
+  // The main segment's candidates within one partition: each list is cut at resident_begin.
+  CandidateStream MainCandidates(bool prefix, Partition partition) const {
+    auto part_of = [&](std::span<const uint32_t> list) {
+      const size_t cut = static_cast<size_t>(
+          std::lower_bound(list.begin(), list.end(), data_.resident_begin) - list.begin());
+      return partition == Partition::kLegalPersons ? list.first(cut) : list.subspan(cut);
+    };
     return Candidates(
-        prefix, [&](uint64_t key) { return data_.MainPostings(key); },
+        prefix, [&](uint64_t key) { return part_of(data_.MainPostings(key)); },
         [&](uint64_t low, uint64_t high, std::vector<std::span<const uint32_t>>* lists) {
           auto first = std::lower_bound(data_.gram_keys.begin(), data_.gram_keys.end(), low);
           auto last = std::upper_bound(first, data_.gram_keys.end(), high);
           for (auto it = first; it != last; ++it) {
             lists->push_back(
-                data_.MainPostingsAt(static_cast<size_t>(it - data_.gram_keys.begin())));
+                part_of(data_.MainPostingsAt(static_cast<size_t>(it - data_.gram_keys.begin()))));
           }
         });
   }
@@ -704,20 +724,51 @@ class QueryRun {
     // start with) the query, so names need not be read: the substring tier only has to leave
     // out the prefix tier's names, found by galloping through their own lists.
     const bool exact_candidates = query_chars_.size() <= 2;
-    std::optional<CandidateStream> prefix_names;
-    if (exact_candidates && !prefix) prefix_names.emplace(MainCandidates(/*prefix=*/true));
-    std::vector<uint32_t> main_matches;
-    CandidateStream main = MainCandidates(prefix);
-    for (uint32_t slot; main.Next(&slot);) {
-      if (exact_candidates) {
-        if (data_.IsDead(slot) || InCodeTiers(slot)) continue;
-        if (prefix_names && prefix_names->Contains(slot)) continue;
-      } else if (!MatchesNameTier(slot, prefix)) {
-        continue;
+    struct Source {  // the matches of one partition, in rank order
+      CandidateStream candidates;
+      std::optional<CandidateStream> prefix_names;
+      bool has_match = false;
+      uint32_t match = 0;
+    };
+    auto make_source = [&](Partition partition) {
+      Source source{MainCandidates(prefix, partition), std::nullopt};
+      if (exact_candidates && !prefix) {
+        source.prefix_names.emplace(MainCandidates(/*prefix=*/true, partition));
       }
+      return source;
+    };
+    auto advance = [&](Source& source) {
+      source.has_match = false;
+      for (uint32_t slot; source.candidates.Next(&slot);) {
+        if (exact_candidates) {
+          if (data_.IsDead(slot) || InCodeTiers(slot)) continue;
+          if (source.prefix_names && source.prefix_names->Contains(slot)) continue;
+        } else if (!MatchesNameTier(slot, prefix)) {
+          continue;
+        }
+        source.has_match = true;
+        source.match = slot;
+        return;
+      }
+    };
+    std::vector<Source> sources;
+    sources.push_back(make_source(Partition::kLegalPersons));
+    if (resident_names_) sources.push_back(make_source(Partition::kResidents));
+    for (Source& source : sources) advance(source);
+
+    std::vector<uint32_t> main_matches;
+    for (;;) {
+      Source* best = nullptr;
+      for (Source& source : sources) {
+        if (source.has_match && (best == nullptr || rank_less(source.match, best->match))) {
+          best = &source;
+        }
+      }
+      if (best == nullptr) break;
       ++matches_;
-      if (main_matches.size() < remaining) main_matches.push_back(slot);
+      if (main_matches.size() < remaining) main_matches.push_back(best->match);
       if (main_matches.size() >= remaining && matches_ > SubjectIndex::kMaxCounted) break;
+      advance(*best);
     }
 
     std::merge(main_matches.begin(), main_matches.end(), delta_matches.begin(), delta_matches.end(),
@@ -728,7 +779,8 @@ class QueryRun {
   const IndexData& data_;
   const std::string_view name_query_;
   const std::string_view code_query_;
-  const size_t need_;  // results wanted: offset + limit, within kMaxCounted
+  const size_t need_;          // results wanted: offset + limit, within kMaxCounted
+  const bool resident_names_;  // residents may match by name and code prefix
   bool exact_code_active_ = false;
   bool code_prefix_active_ = false;
   std::vector<char32_t> query_chars_;  // empty: no name tiers
@@ -755,8 +807,10 @@ std::unique_ptr<SubjectIndex::Data> SubjectIndex::Compact(const Data& from) {
     order.push_back(slot);
     text_bytes += from.slots[slot].code_bytes + from.slots[slot].name_bytes;
   }
-  std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return from.RankLess(a, b); });
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (from.slots[a].is_resident != from.slots[b].is_resident) return !from.slots[a].is_resident;
+    return from.RankLess(a, b);
+  });
 
   // Room for the delta segment that will grow until the next compaction.
   const size_t headroom = std::max(kMinCompaction, order.size() / 16);
@@ -773,6 +827,10 @@ std::unique_ptr<SubjectIndex::Data> SubjectIndex::Compact(const Data& from) {
   }
   to->dead_bits.assign((to->slots.size() + 63) / 64, 0);
   to->main_end = static_cast<uint32_t>(to->slots.size());
+  to->resident_begin = static_cast<uint32_t>(
+      std::partition_point(to->slots.begin(), to->slots.end(),
+                           [](const internal::Slot& slot) { return !slot.is_resident; }) -
+      to->slots.begin());
   internal::BuildPostings(*to);
 
   for (uint32_t slot = 0; slot < to->main_end; ++slot) {
@@ -792,6 +850,24 @@ std::unique_ptr<SubjectIndex::Data> SubjectIndex::Compact(const Data& from) {
   return to;
 }
 
+namespace {
+
+// What the index needs to know about a code besides its text.
+struct CodeFacts {
+  bool is_uscc = false;      // matched by code prefix
+  bool is_resident = false;  // a natural person (by kind or by a resident ID number)
+};
+
+CodeFacts FactsOf(std::string_view normalized_code, ids::CodeKind code_kind, bool is_person_kind) {
+  if (code_kind == ids::CodeKind::kUnknown && !normalized_code.empty()) {
+    code_kind = ids::CheckCode(normalized_code).kind;
+  }
+  return {code_kind == ids::CodeKind::kUscc,
+          is_person_kind || code_kind == ids::CodeKind::kResidentId};
+}
+
+}  // namespace
+
 Status SubjectIndex::Load(store::Store& store) {
   std::lock_guard writer(writer_mutex_);
   auto staging = std::make_unique<Data>();
@@ -805,10 +881,13 @@ Status SubjectIndex::Load(store::Store& store) {
         store.ScanSubjects(after_id, internal::kLoadChunk, [&](const store::Subject& subject) {
           ++seen;
           after_id = subject.id;
+          // Codes in the store are normalised already.
           const std::string_view code =
               subject.code.size() <= kMaxCodeBytes ? std::string_view(subject.code) : "";
+          const CodeFacts facts =
+              FactsOf(code, subject.code_kind, subject.kind == ids::SubjectKind::kPerson);
           staging->AppendSlot(subject.id, code, internal::TruncateName(subject.name_norm),
-                              subject.code_kind == ids::CodeKind::kUscc);
+                              facts.is_uscc, facts.is_resident);
         }));
     if (seen < internal::kLoadChunk) break;
   }
@@ -828,25 +907,36 @@ void SubjectIndex::Upsert(int64_t subject_id, std::string_view code, std::string
                           ids::CodeKind code_kind) {
   std::string normalized_code = ids::NormalizeCode(code);
   if (normalized_code.size() > kMaxCodeBytes) normalized_code.clear();
-  if (code_kind == ids::CodeKind::kUnknown && !normalized_code.empty()) {
-    code_kind = ids::CheckCode(normalized_code).kind;
-  }
-  const bool code_is_uscc = code_kind == ids::CodeKind::kUscc;
-  const std::string_view name = internal::TruncateName(name_norm);
+  const CodeFacts facts = FactsOf(normalized_code, code_kind, /*is_person_kind=*/false);
+  Apply(subject_id, normalized_code, name_norm, facts.is_uscc, facts.is_resident);
+}
 
+void SubjectIndex::Upsert(const store::Subject& subject) {
+  std::string normalized_code = ids::NormalizeCode(subject.code);
+  if (normalized_code.size() > kMaxCodeBytes) normalized_code.clear();
+  const CodeFacts facts =
+      FactsOf(normalized_code, subject.code_kind, subject.kind == ids::SubjectKind::kPerson);
+  Apply(subject.id, normalized_code, subject.name_norm, facts.is_uscc, facts.is_resident);
+}
+
+void SubjectIndex::Apply(int64_t subject_id, std::string_view normalized_code,
+                         std::string_view name_norm, bool code_is_uscc, bool is_resident) {
+  const std::string_view name = internal::TruncateName(name_norm);
   std::lock_guard writer(writer_mutex_);
   {
     std::unique_lock lock(mutex_);
     Data& data = *data_;
     const uint32_t old_slot = data.slot_of_id.Find(subject_id, data.slots);
     if (old_slot != kNoSlot) {
+      const internal::Slot& old = data.slots[old_slot];
       if (data.Code(old_slot) == normalized_code && data.Name(old_slot) == name &&
-          data.slots[old_slot].code_is_uscc == code_is_uscc) {
+          old.code_is_uscc == code_is_uscc && old.is_resident == is_resident) {
         return;  // nothing the index sees has changed
       }
       data.MarkDead(old_slot);
     }
-    data.IndexDeltaSlot(data.AppendSlot(subject_id, normalized_code, name, code_is_uscc));
+    data.IndexDeltaSlot(
+        data.AppendSlot(subject_id, normalized_code, name, code_is_uscc, is_resident));
     if (data.delta_size() <= std::max<size_t>(kMinCompaction, data.main_end / 16)) return;
   }
   // Writers are held off by writer_mutex_, so the data cannot change while the compacted copy
@@ -863,7 +953,8 @@ void SubjectIndex::Upsert(int64_t subject_id, std::string_view code, std::string
   }
 }
 
-SearchResult SubjectIndex::Search(std::string_view query, int64_t offset, int64_t limit) const {
+SearchResult SubjectIndex::Search(std::string_view query, int64_t offset, int64_t limit,
+                                  const SearchOptions& options) const {
   SearchResult result;
   offset = std::max<int64_t>(offset, 0);
   limit = std::clamp<int64_t>(limit, 0, kMaxLimit);
@@ -875,7 +966,7 @@ SearchResult SubjectIndex::Search(std::string_view query, int64_t offset, int64_
 
   std::shared_lock lock(mutex_);
   const Data& data = *data_;
-  internal::QueryRun run(data, name_query, code_query, need);
+  internal::QueryRun run(data, name_query, code_query, need, options);
   run.Run();
   const std::vector<uint32_t>& slots = run.results();
   for (size_t i = static_cast<size_t>(std::min<int64_t>(offset, kMaxCounted)); i < slots.size();

@@ -19,9 +19,10 @@
 // that changes either gives the subject a new slot and marks the old one dead. The slots are
 // split into two segments:
 //  - the main segment, built in bulk by Load and by compactions, numbers its slots in rank
-//    order (name length, then id), so every posting list is sorted in rank order. Its posting
-//    lists live in one array (CSR layout) behind a sorted array of gram keys; a second array
-//    sorts its slots by code for exact and prefix code lookups.
+//    order (name length, then id), legal persons first and then residents, so every posting
+//    list is two runs sorted in rank order (searches that leave residents out stop at the
+//    first; others merge the two). Its posting lists live in one array (CSR layout) behind a
+//    sorted array of gram keys; a second array sorts its slots by code for code lookups.
 //  - the delta segment holds slots added since (new subjects, renames); its posting lists are
 //    per-gram vectors (appending increasing slot numbers keeps them sorted) and its code
 //    arrays are kept sorted by insertion. When it exceeds max(kMinCompaction, main / 16)
@@ -70,6 +71,13 @@
 
 namespace credence::search {
 
+struct SearchOptions {
+  // Whether residents (natural persons: subjects of kind person or with a resident ID number)
+  // are matched by name. When false they are found only by their exact code, which is what
+  // the public may do; their slots are kept apart, so leaving them out costs nothing.
+  bool match_resident_names = true;
+};
+
 struct SearchResult {
   std::vector<int64_t> subject_ids;  // the requested page, best first
   int64_t total = 0;                 // matches in all pages (capped at kMaxCounted)
@@ -102,12 +110,17 @@ class SubjectIndex {
   Status Load(store::Store& store);
   // Adds or updates one subject; name_norm is text::NormalizeName of its name. The code is
   // normalised here (ids::NormalizeCode). code_kind says whether the code is a USCC (prefix
-  // searchable); kUnknown means "find out with ids::CheckCode".
+  // searchable) or a resident ID number (a resident); kUnknown means "find out with
+  // ids::CheckCode". An update that changes nothing the index holds costs one lookup.
   void Upsert(int64_t subject_id, std::string_view code, std::string_view name_norm,
               ids::CodeKind code_kind = ids::CodeKind::kUnknown);
+  // The same from a stored subject (id, code, code_kind, name_norm, and kind: a person is a
+  // resident whatever its code). Preferred: it is what Load indexes.
+  void Upsert(const store::Subject& subject);
   // The query is normalised here, both as a name and as a code. offset < 0 counts as 0;
   // limit is clamped to [0, kMaxLimit]. An empty query matches nothing.
-  SearchResult Search(std::string_view query, int64_t offset, int64_t limit) const;
+  SearchResult Search(std::string_view query, int64_t offset, int64_t limit,
+                      const SearchOptions& options = {}) const;
   // Subjects indexed.
   size_t size() const;
   // Approximate heap bytes held, for the RSS budget.
@@ -118,6 +131,9 @@ class SubjectIndex {
 
   // Builds a new main segment from the live slots of `from` (which is left untouched).
   static std::unique_ptr<Data> Compact(const Data& from);
+  // Upsert with the code normalised and its facts worked out.
+  void Apply(int64_t subject_id, std::string_view normalized_code, std::string_view name_norm,
+             bool code_is_uscc, bool is_resident);
 
   std::mutex writer_mutex_;          // one Load or Upsert at a time
   mutable std::shared_mutex mutex_;  // guards *data_

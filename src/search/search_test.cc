@@ -92,6 +92,28 @@ TEST(SubjectIndexTest, CodeKindIsWorkedOutWhenNotGiven) {
   EXPECT_THAT(Ids(index, "3303021"), IsEmpty());
 }
 
+TEST(SubjectIndexTest, ResidentsAreMatchedByNameOnlyWhenAsked) {
+  SubjectIndex index;
+  const std::string resident_id = ids::CompleteResidentId("33030219900101123");
+  Add(index, 1, Uscc(1), "张伟五金店");
+  Add(index, 2, resident_id, "张伟", ids::CodeKind::kResidentId);
+  store::Subject person;
+  person.id = 3;
+  person.code = "A-123456";  // an unusual code: the kind says this is a person
+  person.kind = ids::SubjectKind::kPerson;
+  person.name_norm = text::NormalizeName("张伟");
+  index.Upsert(person);
+
+  EXPECT_THAT(Ids(index, "张伟"), ElementsAre(2, 3, 1));
+  const SearchOptions public_search{.match_resident_names = false};
+  EXPECT_THAT(index.Search("张伟", 0, 20, public_search).subject_ids, ElementsAre(1));
+  EXPECT_EQ(index.Search("张伟", 0, 20, public_search).total, 1);
+  EXPECT_THAT(index.Search("伟", 0, 20, public_search).subject_ids, ElementsAre(1));
+  // The full ID number still finds its holder.
+  EXPECT_THAT(index.Search(resident_id, 0, 20, public_search).subject_ids, ElementsAre(2));
+  EXPECT_THAT(index.Search("A123456", 0, 20, public_search).subject_ids, ElementsAre(3));
+}
+
 TEST(SubjectIndexTest, ExactNameThenPrefixThenSubstring) {
   SubjectIndex index;
   Add(index, 1, Uscc("00000001"), "温州鹿城贸易公司");                // substring, shortest
@@ -271,7 +293,8 @@ struct ModelSubject {
 };
 
 SearchResult ReferenceSearch(const std::map<int64_t, ModelSubject>& subjects,
-                             std::string_view query, int64_t offset, int64_t limit) {
+                             std::string_view query, int64_t offset, int64_t limit,
+                             bool match_resident_names) {
   const std::string name_query = text::NormalizeName(query);
   const std::string code_query = ids::NormalizeCode(query);
   const bool code_ascii = !code_query.empty() &&
@@ -285,8 +308,12 @@ SearchResult ReferenceSearch(const std::map<int64_t, ModelSubject>& subjects,
   std::vector<std::tuple<int, std::string, size_t, int64_t>> matches;
   for (const auto& [id, subject] : subjects) {
     const size_t length = text::CodePoints(subject.name_norm).size();
+    // In the model every code that is not a USCC is a resident ID number.
+    const bool resident = !subject.uscc;
     if (code_ascii && subject.code == code_query) {
       matches.emplace_back(0, "", 0, id);
+    } else if (resident && !match_resident_names) {
+      continue;
     } else if (code_prefix && subject.uscc && subject.code.starts_with(code_query)) {
       matches.emplace_back(1, subject.code, 0, id);
     } else if (!name_query.empty() && subject.name_norm.starts_with(name_query)) {
@@ -344,10 +371,13 @@ TEST(SubjectIndexTest, AgreesWithTheRankingRulesThroughUpdatesAndCompactions) {
       }
       const int64_t offset = random.Chance(0.2) ? random.Range(9900, 10050) : random.Range(0, 40);
       const int64_t limit = random.Range(1, 100);
-      const SearchResult expected = ReferenceSearch(model, query, offset, limit);
-      const SearchResult actual = index.Search(query, offset, limit);
+      const bool residents = random.Chance(0.7);
+      const SearchResult expected = ReferenceSearch(model, query, offset, limit, residents);
+      const SearchResult actual =
+          index.Search(query, offset, limit, {.match_resident_names = residents});
       ASSERT_EQ(actual.subject_ids, expected.subject_ids)
-          << stage << ": " << query << " offset " << offset << " limit " << limit;
+          << stage << ": " << query << " offset " << offset << " limit " << limit << " residents "
+          << residents;
       ASSERT_EQ(actual.total, expected.total) << stage << ": " << query;
       ASSERT_EQ(actual.total_capped, expected.total_capped) << stage << ": " << query;
     }
