@@ -76,6 +76,24 @@ export async function api(path, { token } = {}) {
   return response.json();
 }
 
+// Submits an NDJSON feed as the department the token belongs to; returns the batch report.
+export async function submitFeed(text, token) {
+  const response = await fetch(`${baseUrl}/api/v1/ingest/batches?format=ndjson`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-ndjson' },
+    body: text,
+  });
+  if (response.status !== 201) throw new Error(`POST batch: HTTP ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+// A valid resident ID number (GB 11643) from its first 17 digits.
+export function residentId(first17) {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * weights[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
 // A few organisations from the demo city, found through the public search API with broad
 // terms that Chinese organisation names contain.
 export async function findSubjects({ kind, count = 1 } = {}) {

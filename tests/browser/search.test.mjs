@@ -2,7 +2,7 @@
 // read its profile and records; run a full search with paging.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, baseUrl, findSubjects, openBrowser, screenshot } from './harness.mjs';
+import { api, baseUrl, deptToken, findSubjects, openBrowser, residentId, screenshot, submitFeed } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -121,16 +121,38 @@ test('a full search lists kind, region and status, and pages through the results
   await screenshot(page, 'search-zh');
 });
 
-test('a person shows the notice that personal penalties are not public', async (t) => {
-  const [person] = await findSubjects({ kind: 'person' });
-  if (!person) {
-    t.skip('the demo city returned no person in the public search');
-    return;
-  }
+test('a person’s page shows the notice, a masked ID number and no penalty', async () => {
+  assert.ok(deptToken, 'DEPT_TOKEN must hold a market_regulation department token');
+  // Persons are not listed by the public search, so the test makes one: a department reports a
+  // penalty and a licence about a resident, and the page is opened by the full ID number.
+  const id = residentId('33030219850315263');
+  const subject = { code: id, name: '测试居民', kind: 'person' };
+  const common = {
+    subject,
+    authority: { name: '温州市鹿城区市场监督管理局', code: '11330302MB1914584L' },
+    legal_basis: '《中华人民共和国食品安全法》第一百二十四条',
+  };
+  const report = await submitFeed(
+    [
+      { ...common, source_ref: 'BT-PERSON-CF-1', kind: 'admin_penalty', decided_at: '2025-03-05', tier: 'general',
+        document_no: '温鹿市监罚〔2025〕901号', content: '罚款人民币伍佰元', amount_yuan: 500 },
+      { ...common, source_ref: 'BT-PERSON-XK-1', kind: 'admin_license', decided_at: '2025-02-10',
+        document_no: '温鹿市监许〔2025〕902号', content: '食品经营许可', valid_until: '2030-02-09' },
+    ].map((record) => JSON.stringify(record)).join('\n') + '\n',
+    deptToken,
+  );
+  assert.equal(report.rejected, 0, JSON.stringify(report.errors));
+
   const page = await browser.page();
-  await page.goto(`${baseUrl}/subjects/${encodeURIComponent(person.code)}`);
+  await page.goto(`${baseUrl}/subjects/${id}`);
   await page.getByTestId('person-notice').waitFor();
-  assert.match(person.code, /\*/, 'a person’s code reaches the public masked');
+  const shownCode = (await page.getByTestId('subject-code').innerText()).trim();
+  assert.notEqual(shownCode, id, 'the full ID number is not shown to the public');
+  assert.equal(shownCode.slice(-4), id.slice(-4));
+  assert.match(shownCode, /\*/);
+  await page.getByTestId('records').or(page.getByText('该类别下暂无公示的信用记录')).first().waitFor();
+  assert.equal(await page.locator('[data-testid="record"][data-kind="admin_penalty"]').count(), 0);
+  await screenshot(page, 'subject-person-zh');
 });
 
 test('an unknown code says the subject was not found', async () => {

@@ -33,7 +33,7 @@ export interface CategoryCount {
   category: string;
   name: LocalizedName;
   visible: number;
-  total: number;
+  total?: number; // only in views that may know what is hidden
 }
 
 export interface SubjectProfile extends SubjectSummary {

@@ -1,6 +1,6 @@
 // Names and badge colours for the enum values the API sends. Unknown values (a newer server)
 // are shown as they come rather than hidden.
-import { tMaybe } from '../i18n';
+import { locale, tMaybe } from '../i18n';
 
 export function subjectKindName(kind: string): string {
   return tMaybe(`subjectKind.${kind}`) ?? kind;
@@ -42,6 +42,16 @@ export function tierBadge(tier: string | null | undefined): string {
   if (tier === 'serious') return 'badge-red';
   if (tier === 'general') return 'badge-amber';
   return 'badge';
+}
+
+// Industries come as GB/T 4754 codes: a section letter ("C") optionally followed by the
+// division digits ("C18"). The section's name is shown, with the code for reference.
+export function industryName(industry: string | null | undefined): string {
+  if (!industry) return '';
+  const match = /^([A-T])(\d*)$/.exec(industry.trim().toUpperCase());
+  const section = match?.[1] ? tMaybe(`industry.${match[1]}`) : undefined;
+  if (!section) return industry;
+  return locale.value === 'en' ? `${section} (${industry})` : `${section}（${industry}）`;
 }
 
 export function codeKindName(codeKind: string | undefined): string | undefined {
