@@ -813,7 +813,7 @@ std::unique_ptr<SubjectIndex::Data> SubjectIndex::Compact(const Data& from) {
   });
 
   // Room for the delta segment that will grow until the next compaction.
-  const size_t headroom = std::max(kMinCompaction, order.size() / 16);
+  const size_t headroom = DeltaLimit(order.size());
   auto to = std::make_unique<Data>();
   to->arena.reserve(text_bytes + text_bytes / 16 + 1024);
   to->slots.reserve(order.size() + headroom);
@@ -937,7 +937,7 @@ void SubjectIndex::Apply(int64_t subject_id, std::string_view normalized_code,
     }
     data.IndexDeltaSlot(
         data.AppendSlot(subject_id, normalized_code, name, code_is_uscc, is_resident));
-    if (data.delta_size() <= std::max<size_t>(kMinCompaction, data.main_end / 16)) return;
+    if (data.delta_size() <= DeltaLimit(data.main_end)) return;
   }
   // Writers are held off by writer_mutex_, so the data cannot change while the compacted copy
   // is built under the shared lock; searches go on meanwhile.

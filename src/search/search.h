@@ -25,9 +25,9 @@
 //    sorted array of gram keys; a second array sorts its slots by code for code lookups.
 //  - the delta segment holds slots added since (new subjects, renames); its posting lists are
 //    per-gram vectors (appending increasing slot numbers keeps them sorted) and its code
-//    arrays are kept sorted by insertion. When it exceeds max(kMinCompaction, main / 16)
-//    slots, the next update compacts both segments into a new main segment, prepared under a
-//    shared lock so searches continue meanwhile.
+//    arrays are kept sorted by insertion. When it exceeds DeltaLimit (main / 16 within
+//    bounds) slots, the next update compacts both segments into a new main segment,
+//    prepared under a shared lock so searches continue meanwhile.
 // A name of code points c0..cn-1 is indexed under the bigrams (ci, ci+1) with cn an end
 // marker, plus one "starts with" bigram (c0, c1): n + 1 postings per name, no unigrams.
 // For a query q0..qL-1 (L >= 2) the substring candidates are the intersection of the lists
@@ -58,6 +58,7 @@
 // on, other updates wait: about 1.5 s of CPU for a million subjects) and swaps it in.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -93,8 +94,14 @@ class SubjectIndex {
   static constexpr int64_t kMaxLimit = 100;
   // A code query needs at least this many characters to match codes by prefix.
   static constexpr size_t kMinCodePrefix = 6;
-  // The delta segment is compacted into the main one beyond max(this, main size / 16) slots.
+  // The delta segment is compacted into the main one when it exceeds DeltaLimit(main size):
+  // main / 16, but at least kMinCompaction (so small indexes do not compact all the time)
+  // and at most kMaxDelta (so that verifying delta candidates stays cheap).
   static constexpr size_t kMinCompaction = 16384;
+  static constexpr size_t kMaxDelta = 262144;
+  static constexpr size_t DeltaLimit(size_t main_slots) {
+    return std::clamp(main_slots / 16, kMinCompaction, kMaxDelta);
+  }
   // Names are indexed by their first kMaxNameBytes bytes (cut at a code point); codes longer
   // than kMaxCodeBytes are not indexed.
   static constexpr size_t kMaxNameBytes = 1023;
