@@ -22,8 +22,6 @@ constexpr char32_t kEndOfName = 0x1FFFFF;
 constexpr char32_t kReplacementCharacter = 0xFFFD;
 // Ranking compares name lengths up to this many code points (longer names tie).
 constexpr size_t kMaxRankedChars = 255;
-// Subjects read from the store per ScanSubjects call.
-constexpr int64_t kLoadChunk = 100000;
 
 // One subject's text as indexed. 16 bytes: the text itself lives in the arena as the code's
 // bytes immediately followed by the name's.
@@ -868,7 +866,10 @@ CodeFacts FactsOf(std::string_view normalized_code, ids::CodeKind code_kind, boo
 
 }  // namespace
 
-Status SubjectIndex::Load(store::Store& store) {
+Status SubjectIndex::Load(store::Store& store, int64_t chunk_size) {
+  if (chunk_size <= 0) {
+    return Fail(Error::InvalidArgument("chunk_size", "the load chunk size must be positive"));
+  }
   std::lock_guard writer(writer_mutex_);
   auto staging = std::make_unique<Data>();
   if (auto stats = store.Stats(); stats) {
@@ -878,7 +879,7 @@ Status SubjectIndex::Load(store::Store& store) {
   for (;;) {
     int64_t seen = 0;
     CREDENCE_RETURN_IF_ERROR(
-        store.ScanSubjects(after_id, internal::kLoadChunk, [&](const store::Subject& subject) {
+        store.ScanSubjects(after_id, chunk_size, [&](const store::Subject& subject) {
           ++seen;
           after_id = subject.id;
           // Codes in the store are normalised already.
@@ -889,7 +890,7 @@ Status SubjectIndex::Load(store::Store& store) {
           staging->AppendSlot(subject.id, code, internal::TruncateName(subject.name_norm),
                               facts.is_uscc, facts.is_resident);
         }));
-    if (seen < internal::kLoadChunk) break;
+    if (seen < chunk_size) break;
   }
   std::unique_ptr<Data> built = Compact(*staging);
   staging.reset();

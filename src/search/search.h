@@ -112,9 +112,13 @@ class SubjectIndex {
   SubjectIndex(const SubjectIndex&) = delete;
   SubjectIndex& operator=(const SubjectIndex&) = delete;
 
-  // Loads every subject from the store (replacing what was indexed), reading it in chunks
-  // through Store::ScanSubjects. On error the index keeps its previous contents.
-  Status Load(store::Store& store);
+  // Subjects read per Store::ScanSubjects call by Load.
+  static constexpr int64_t kLoadChunkSize = 100000;
+
+  // Loads every subject from the store (replacing what was indexed), reading it in chunks of
+  // chunk_size (> 0) through Store::ScanSubjects. On error the index keeps its previous
+  // contents. Updates wait while it runs; searches see the old contents until it is done.
+  Status Load(store::Store& store, int64_t chunk_size = kLoadChunkSize);
   // Adds or updates one subject; name_norm is text::NormalizeName of its name. The code is
   // normalised here (ids::NormalizeCode). code_kind says whether the code is a USCC (prefix
   // searchable) or a resident ID number (a resident); kUnknown means "find out with

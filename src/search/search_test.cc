@@ -3,8 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <thread>
@@ -12,6 +15,7 @@
 #include <vector>
 
 #include "common/random.h"
+#include "common/time.h"
 #include "ids/ids.h"
 #include "text/text.h"
 
@@ -430,6 +434,109 @@ TEST(SubjectIndexTest, SearchesDuringUpdatesSeeAConsistentIndex) {
   }
   writer.join();
   EXPECT_GT(index.size(), SubjectIndex::kMinCompaction);
+}
+
+class SubjectIndexStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("credence_search_test_" + std::string(info->name()) + "_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    Result<std::unique_ptr<store::Store>> opened =
+        store::Store::Open("sqlite:" + (dir_ / "credence.db").string());
+    ASSERT_TRUE(opened) << opened.error().ToString();
+    store_ = std::move(*opened);
+  }
+
+  void TearDown() override {
+    store_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  store::Subject MakeSubject(std::string code, ids::CodeKind code_kind, std::string name,
+                             ids::SubjectKind kind) {
+    store::Subject subject;
+    subject.code = std::move(code);
+    subject.code_kind = code_kind;
+    subject.name_norm = text::NormalizeName(name);
+    subject.name = std::move(name);
+    subject.kind = kind;
+    subject.region = "330302";
+    subject.created_at = Timestamp::FromSeconds(1'763'769'600);
+    subject.updated_at = subject.created_at;
+    return subject;
+  }
+
+  // Inserts the subjects in one transaction and sets their ids.
+  void Insert(std::vector<store::Subject>& subjects) {
+    Result<std::unique_ptr<store::WriteTxn>> txn = store_->BeginWrite();
+    ASSERT_TRUE(txn) << txn.error().ToString();
+    for (store::Subject& subject : subjects) {
+      Status inserted = (*txn)->InsertSubject(subject);
+      ASSERT_TRUE(inserted) << inserted.error().ToString();
+    }
+    Status committed = (*txn)->Commit();
+    ASSERT_TRUE(committed) << committed.error().ToString();
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(SubjectIndexStoreTest, LoadsEverySubjectInChunks) {
+  std::vector<store::Subject> subjects;
+  for (int64_t i = 1; i <= 40; ++i) {
+    subjects.push_back(MakeSubject(Uscc(i), ids::CodeKind::kUscc,
+                                   "温州" + std::to_string(i) + "号贸易有限公司",
+                                   ids::SubjectKind::kEnterprise));
+  }
+  const std::string resident_id = ids::CompleteResidentId("33030219900101123");
+  subjects.push_back(
+      MakeSubject(resident_id, ids::CodeKind::kResidentId, "温州贸易", ids::SubjectKind::kPerson));
+  Insert(subjects);
+  ASSERT_FALSE(HasFatalFailure());
+
+  SubjectIndex index;
+  Add(index, 999999, Uscc(999999), "旧的名字");  // replaced by the load
+  ASSERT_TRUE(index.Load(*store_, /*chunk_size=*/7));
+  EXPECT_EQ(index.size(), subjects.size());
+  EXPECT_THAT(Ids(index, "旧的"), IsEmpty());
+
+  // Every subject is found by its code, including the last of a chunk.
+  for (const store::Subject& subject : subjects) {
+    EXPECT_THAT(Ids(index, subject.code), ElementsAre(subject.id)) << subject.code;
+  }
+  EXPECT_EQ(index.Search("贸易有限公司", 0, 20).total, 40);
+  // The resident is matched by name only when residents are asked for.
+  EXPECT_EQ(Ids(index, "温州贸易").front(), subjects.back().id);
+  EXPECT_EQ(index.Search("温州贸易", 0, 20, {.match_resident_names = false}).total, 0);
+  EXPECT_THAT(index.Search(resident_id, 0, 20, {.match_resident_names = false}).subject_ids,
+              ElementsAre(subjects.back().id));
+
+  // A rename written to the store reaches the index through Upsert(subject).
+  store::Subject renamed = subjects[0];
+  renamed.name = "瓯海眼镜有限公司";
+  renamed.name_norm = text::NormalizeName(renamed.name);
+  {
+    Result<std::unique_ptr<store::WriteTxn>> txn = store_->BeginWrite();
+    ASSERT_TRUE(txn);
+    ASSERT_TRUE((*txn)->UpdateSubject(renamed));
+    ASSERT_TRUE((*txn)->Commit());
+  }
+  Result<std::optional<store::Subject>> stored = store_->GetSubject(renamed.id);
+  ASSERT_TRUE(stored && stored->has_value());
+  index.Upsert(**stored);
+  EXPECT_THAT(Ids(index, "瓯海眼镜"), ElementsAre(renamed.id));
+  EXPECT_EQ(index.Search("贸易有限公司", 0, 20).total, 39);
+
+  // Loading again gives the same index.
+  ASSERT_TRUE(index.Load(*store_));
+  EXPECT_EQ(index.size(), subjects.size());
+  EXPECT_THAT(Ids(index, "瓯海眼镜"), ElementsAre(renamed.id));
+  EXPECT_FALSE(index.Load(*store_, 0));
 }
 
 }  // namespace
