@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +22,9 @@ struct StoreBackend {
   // A URL for a fresh, empty store whose files (if any) live under dir.
   std::function<std::string(const std::string& dir)> url_for;
 };
+
+// Test names show the backend rather than the bytes of the parameter.
+void PrintTo(const StoreBackend& backend, std::ostream* out) { *out << backend.name; }
 
 std::string FreshDir() {
   static std::atomic<int> counter{0};

@@ -471,8 +471,6 @@ const std::string kSelectRecordById =
     Sql({"SELECT ", kRecordColumns, " FROM records WHERE id = ?1"});
 const std::string kSelectRecordByRef =
     Sql({"SELECT ", kRecordColumns, " FROM records WHERE department_id = ?1 AND source_ref = ?2"});
-const std::string kSelectHeadByRef =
-    Sql({"SELECT ", kHeadColumns, " FROM records WHERE department_id = ?1 AND source_ref = ?2"});
 const std::string kSelectHeadsOfSubject =
     Sql({"SELECT ", kHeadColumns, " FROM records WHERE subject_id = ?1 ORDER BY decided_at, id"});
 const std::string kSelectHistory =
@@ -491,13 +489,53 @@ const std::string kScanAudit =
 const std::string kAuditHead =
     Sql({"SELECT ", kAuditColumns, " FROM audit_log ORDER BY seq DESC LIMIT 1"});
 
-// Indices of keys in sorted order: looking keys up in index order keeps the B-tree pages each
-// lookup needs hot, which matters when a batch looks up tens of thousands of keys.
-std::vector<size_t> SortedOrder(std::span<const std::string> keys) {
+// Index walks for FindSubjects and FindRecordsByRef: the covering index gives each key's rowid.
+const std::string kWalkSubjectCodes =
+    "SELECT code, id FROM subjects WHERE code >= ?1 ORDER BY code";
+const std::string kWalkSourceRefs =
+    "SELECT source_ref, id FROM records WHERE department_id = ?1 AND source_ref >= ?2 "
+    "ORDER BY source_ref";
+const std::string kSelectHeadById = Sql({"SELECT ", kHeadColumns, " FROM records WHERE id = ?1"});
+
+// How many index entries a walk steps over without a match before it seeks instead: a step
+// within a page costs a fraction of a seek from the root.
+constexpr int kWalkStepsBeforeSeek = 8;
+
+// Finds which of keys are in an index, for batches of up to tens of thousands of keys. The keys
+// are sorted and merged with the index in one walk (walk: a statement yielding key, rowid in
+// key order from the key bound at key_parameter), seeking again only over gaps wider than a few
+// entries. A feed's new references, beyond everything stored, then cost one seek in all rather
+// than one each; scattered keys cost about one seek each, in index order, which keeps the pages
+// they need hot. Calls found(index into keys, rowid) for each key present.
+template <typename FoundFn>
+Status FindKeysInIndex(Query& walk, int key_parameter, std::span<const std::string> keys,
+                       FoundFn&& found) {
   std::vector<size_t> order(keys.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
-  return order;
+  size_t next = 0;  // the first key (in order) not yet decided
+  while (next < order.size()) {
+    walk.Reset();
+    walk.BindText(key_parameter, keys[order[next]]);
+    int steps_without_match = 0;
+    while (steps_without_match <= kWalkStepsBeforeSeek) {
+      CREDENCE_ASSIGN_OR_RETURN(bool row, walk.Step());
+      if (!row) return OkStatus();  // nothing at or beyond the remaining keys
+      std::string_view indexed = walk.ColumnText(0);
+      while (next < order.size() && std::string_view(keys[order[next]]) < indexed) ++next;
+      if (next == order.size()) return OkStatus();
+      if (keys[order[next]] != indexed) {
+        ++steps_without_match;
+        continue;
+      }
+      const int64_t rowid = walk.ColumnInt(1);
+      for (; next < order.size() && keys[order[next]] == indexed; ++next) {
+        CREDENCE_RETURN_IF_ERROR(found(order[next], rowid));  // must not use walk
+      }
+      steps_without_match = 0;
+    }
+  }
+  return OkStatus();
 }
 
 // Ends a read transaction when it goes out of scope: several statements of one call then see
@@ -789,15 +827,17 @@ class SqliteWriteTxn final : public WriteTxn {
       std::span<const std::string> codes) override {
     CREDENCE_RETURN_IF_ERROR(CheckUsable());
     std::vector<std::optional<Subject>> subjects(codes.size());
-    CREDENCE_ASSIGN_OR_RETURN(Query query, db_.Prepare(kSelectSubjectByCode));
-    for (size_t index : SortedOrder(codes)) {
-      query.BindText(1, codes[index]);
-      CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
-      if (found) {
-        CREDENCE_ASSIGN_OR_RETURN(subjects[index], ReadSubject(query));
-      }
-      query.Reset();
-    }
+    CREDENCE_ASSIGN_OR_RETURN(Query walk, db_.Prepare(kWalkSubjectCodes));
+    CREDENCE_ASSIGN_OR_RETURN(Query select, db_.Prepare(kSelectSubjectById));
+    CREDENCE_RETURN_IF_ERROR(
+        FindKeysInIndex(walk, 1, codes, [&](size_t index, int64_t id) -> Status {
+          select.Reset();
+          select.BindInt(1, id);
+          CREDENCE_ASSIGN_OR_RETURN(bool found, select.Step());
+          if (!found) return Fail(Error::Internal("subject " + std::to_string(id) + " vanished"));
+          CREDENCE_ASSIGN_OR_RETURN(subjects[index], ReadSubject(select));
+          return OkStatus();
+        }));
     return subjects;
   }
 
@@ -833,16 +873,18 @@ class SqliteWriteTxn final : public WriteTxn {
     CREDENCE_ASSIGN_OR_RETURN(std::optional<int64_t> department_id,
                               IdOfKey(db_, keys_.departments, department));
     if (!department_id) return heads;  // a department that never submitted has no records
-    CREDENCE_ASSIGN_OR_RETURN(Query query, db_.Prepare(kSelectHeadByRef));
-    query.BindInt(1, *department_id);
-    for (size_t index : SortedOrder(source_refs)) {
-      query.BindText(2, source_refs[index]);
-      CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
-      if (found) {
-        CREDENCE_ASSIGN_OR_RETURN(heads[index], ReadHead(query, keys_));
-      }
-      query.Reset();
-    }
+    CREDENCE_ASSIGN_OR_RETURN(Query walk, db_.Prepare(kWalkSourceRefs));
+    CREDENCE_ASSIGN_OR_RETURN(Query select, db_.Prepare(kSelectHeadById));
+    walk.BindInt(1, *department_id);
+    CREDENCE_RETURN_IF_ERROR(
+        FindKeysInIndex(walk, 2, source_refs, [&](size_t index, int64_t id) -> Status {
+          select.Reset();
+          select.BindInt(1, id);
+          CREDENCE_ASSIGN_OR_RETURN(bool found, select.Step());
+          if (!found) return Fail(Error::Internal("record " + std::to_string(id) + " vanished"));
+          CREDENCE_ASSIGN_OR_RETURN(heads[index], ReadHead(select, keys_));
+          return OkStatus();
+        }));
     return heads;
   }
 
