@@ -113,8 +113,7 @@ class RowPreparer {
     if (layout_ == nullptr) {
       Result<JsonValue> feed = ParseJson(raw.text);
       if (!feed) {
-        internal::RejectRow(row, "", "json",
-                            fmt::format("the line is not valid JSON: {}", feed.error().message()));
+        internal::RejectRow(row, "", "json", fmt::format("the line is {}", feed.error().message()));
         return;
       }
       validator_.Prepare(std::move(*feed), row);
@@ -426,7 +425,7 @@ Status BatchWriter::Apply(std::vector<PreparedRow>& rows) {
     audit::Event event;
     event.actor = actor_;
     event.action = std::string(action);
-    event.object = fmt::format("record:{}@{}", record.id, record.version);
+    event.object = "record:" + std::to_string(record.id) + "@" + std::to_string(record.version);
     event.digest = record.status == store::RecordStatus::kActive && active_digest != nullptr
                        ? *active_digest
                        : Sha256Concat({record.payload, store::RecordStatusKey(record.status)});

@@ -507,7 +507,12 @@ TEST_F(IngestTest, OtherDepartmentsAndTheirKinds) {
   grade.Set("decided_at", "2026-04-01");
   grade.Set("grade", "A");
   grade.Set("year", 2025);
-  EXPECT_EQ(MustSubmit("tax", Lines({grade})).accepted, 1);
+  JsonValue grade_b = With(With(grade, "source_ref", "TG-2025-2"), "grade", "B");
+  grade_b = With(grade_b, "subject.code", CompanyB());
+  EXPECT_EQ(MustSubmit("tax", Lines({grade, grade_b})).accepted, 2);
+  // The tax authority publishes A grades only (policy: published_only_values).
+  EXPECT_TRUE(RecordOf("tax", "TG-2025-1").published);
+  EXPECT_FALSE(RecordOf("tax", "TG-2025-2").published);
 
   JsonValue debtor = Object();
   debtor.Set("source_ref", "(2019)浙0302执123号");

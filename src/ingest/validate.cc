@@ -105,6 +105,16 @@ bool SaysDeregistered(std::string_view status) {
          lower == "canceled";
 }
 
+// Kinds published only for some values of a field (the tax authority publishes A grades only).
+bool PublishedByValue(const JsonValue& feed, const policy::RecordKind& kind) {
+  if (kind.published_only_field.empty()) return true;
+  const JsonValue* value = feed.FindPath(kind.published_only_field);
+  if (value == nullptr || !value->is_string()) return false;
+  std::string_view text = TrimSpace(value->as_string());
+  return std::find(kind.published_only_values.begin(), kind.published_only_values.end(), text) !=
+         kind.published_only_values.end();
+}
+
 }  // namespace
 
 size_t CountCodePoints(std::string_view utf8) {
@@ -259,7 +269,7 @@ void RowValidator::Prepare(JsonValue feed, PreparedRow* row) const {
   record.publicity_start = window.start;
   record.publicity_min_end = window.min_end;
   record.publicity_max_end = window.max_end;
-  record.published = window.published;
+  record.published = window.published && PublishedByValue(feed, *kind);
   record.status = store::RecordStatus::kActive;
   record.legal_basis = legal_basis.empty() ? kind->legal_basis : std::string(legal_basis);
   record.document_no = std::string(document_no);
@@ -352,8 +362,7 @@ bool RowValidator::CheckSubject(const JsonValue& feed, const policy::RecordKind&
                           check.organisation_type));
     return false;
   }
-  if (std::find(kind.subject_kinds.begin(), kind.subject_kinds.end(), *subject_kind) ==
-      kind.subject_kinds.end()) {
+  if (!kind.AllowsSubject(*subject_kind)) {
     RejectRow(row, "subject.kind", "subject_kind",
               fmt::format("{} records cannot be about a subject of kind {}", kind.key,
                           ids::SubjectKindKey(*subject_kind)));
