@@ -134,7 +134,7 @@ export interface BatchReport {
   flagged?: number;
   format?: string;
   warnings?: (string | { line?: number; message?: string; code?: string })[];
-  errors: RowError[];
+  errors?: RowError[]; // absent from the items of the batch list
   department?: string;
   started_at?: string;
   source_name?: string | null;
