@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -353,6 +355,69 @@ TEST(GenerateFeedsTest, RefusesUnusableOptions) {
   no_rows.batch_rows = 0;
   EXPECT_TRUE(fails(no_rows));
   EXPECT_TRUE(fails(Options(int64_t{1} << 40)));
+}
+
+fs::path MakeTempDir();
+
+// A copy of the default policy with one text replaced in record_kinds.toml.
+Result<policy::Catalog> EditedCatalog(const fs::path& dir, std::string_view from,
+                                      std::string_view to) {
+  for (const fs::directory_entry& entry :
+       fs::directory_iterator(fs::path(CREDENCE_SOURCE_DIR) / "policy")) {
+    fs::copy(entry.path(), dir / entry.path().filename());
+  }
+  std::ifstream in(dir / "record_kinds.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  std::ofstream(dir / "record_kinds.toml") << text;
+  return policy::LoadCatalog(dir);
+}
+
+TEST(GenerateFeedsTest, FollowsACatalogThatGivesKindsToOtherDepartments) {
+  // Only market regulation registers; customs may no longer award honours.
+  fs::path dir = MakeTempDir();
+  Result<policy::Catalog> one_registrar = EditedCatalog(
+      dir, R"(departments = ["market_regulation", "civil_affairs", "institutional_establishment"])",
+      R"(departments = ["market_regulation"])");
+  ASSERT_TRUE(one_registrar) << one_registrar.error().ToString();
+  fs::remove_all(dir);
+  dir = MakeTempDir();
+  Result<policy::Catalog> no_customs_honours = EditedCatalog(
+      dir,
+      R"(  "customs", "natural_resources", "health", "finance", "public_security", "civil_affairs",)",
+      R"(  "natural_resources", "health", "finance", "public_security", "civil_affairs",)");
+  ASSERT_TRUE(no_customs_honours) << no_customs_honours.error().ToString();
+  fs::remove_all(dir);
+
+  for (const policy::Catalog* edited : {&*one_registrar, &*no_customs_honours}) {
+    std::vector<Batch> batches;
+    Status status =
+        GenerateFeeds(*edited, Options(3000), [&](std::string_view department, std::string ndjson) {
+          batches.push_back({std::string(department), std::move(ndjson)});
+          return OkStatus();
+        });
+    ASSERT_TRUE(status) << status.error().ToString();
+    std::set<std::string> registrars, aeo_awarders;
+    for (const Row& row : Parse(batches)) {
+      EXPECT_TRUE(edited->MaySubmit(row.department, row.Str("kind")))
+          << row.department << " " << row.Str("kind");
+      if (row.Str("kind") == "registration" && row.Str("subject.kind") == "social_organisation") {
+        registrars.insert(row.department);
+      }
+      if (row.Str("kind") == "honour" && row.Str("content").find("AEO") != std::string::npos) {
+        aeo_awarders.insert(row.department);
+      }
+    }
+    if (edited == &*one_registrar) {
+      EXPECT_EQ(registrars, std::set<std::string>{"market_regulation"});
+      EXPECT_EQ(aeo_awarders, std::set<std::string>{"customs"});
+    } else {
+      EXPECT_EQ(registrars, std::set<std::string>{"civil_affairs"});
+      EXPECT_EQ(aeo_awarders, std::set<std::string>{"development_reform"});
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -475,8 +475,11 @@ Status CityGenerator::InitCounties() {
       county.specialties = SplitWords(profile->specialties);
       county.weight = profile->population;
     } else {
-      // A division the city's data does not describe: named from the division table.
-      county.name = division->name_zh;
+      // A division the city's data does not describe: named from the division table, keeping
+      // only characters that need no escaping in JSON.
+      for (char c : division->name_zh) {
+        if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) county.name += c;
+      }
       county.short_name =
           county.name.size() > 3 ? county.name.substr(0, county.name.size() - 3) : county.name;
       county.doc_abbr =
