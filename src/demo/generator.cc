@@ -765,7 +765,6 @@ void CityGenerator::DescribeSubject(int64_t index, SubjectProfile& s) const {
   s.index = index;
   int kind = PickCumulative(kind_cumulative_, rng);
   s.kind = static_cast<SubjectKind>(kind);
-  s.kind_bit = KindBitOf(s.kind);
   s.county = PickCumulative(county_cumulative_, rng);
   s.standing = static_cast<Standing>(PickWeighted(kStandingWeights[kind], rng));
   s.city_level = false;

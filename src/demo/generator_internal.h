@@ -56,7 +56,6 @@ enum class RegistrationStatus : uint8_t { kActive, kDeregistered, kRevoked };
 struct SubjectProfile {
   int64_t index = 0;
   ids::SubjectKind kind = ids::SubjectKind::kEnterprise;
-  uint8_t kind_bit = 0;
   int county = 0;           // index into CityGenerator::counties()
   int activity = 0;         // index into CityGenerator::activities()
   bool city_level = false;  // named and registered at city level ("温州市…")
