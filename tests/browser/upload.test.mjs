@@ -139,6 +139,30 @@ test('a department uploads NDJSON with bad lines and sees each rejected line', a
   assert.deepEqual(browser.errors, []);
 });
 
+test('a CSV file is recognised by its extension; its header counts as line 1', async () => {
+  const [subject] = await findSubjects({ kind: 'enterprise' });
+  const run = `${Date.now().toString(36)}-${process.pid}`;
+  const header = 'source_ref,kind,subject.code,subject.name,decided_at,document_no,legal_basis,content,valid_until,authority.name';
+  const row = (n, date) =>
+    [`BT-CSV-${run}-${n}`, 'admin_license', subject.code, subject.name, date, `温市监许〔2025〕${n}号`,
+      '《中华人民共和国行政许可法》', '食品经营许可', '2030-02-09', '温州市市场监督管理局'].join(',');
+  const csv = [header, row(1, '2025-02-10'), row(2, '2025-02-30'), row(3, '2025-02-11')].join('\n') + '\n';
+
+  const page = await browser.page();
+  await signIn(page);
+  await page.getByTestId('file-input').setInputFiles({
+    name: '许可.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(csv, 'utf8'),
+  });
+  await page.getByTestId('upload-button').click();
+  const report = page.getByTestId('upload-report');
+  await report.getByTestId('error-line').first().waitFor();
+  await report.getByText('CSV', { exact: true }).waitFor();
+  assert.deepEqual((await report.getByTestId('error-line').allInnerTexts()).map(Number), [3]);
+  assert.equal(Number(await report.getByTestId('count-submitted').innerText()), 3);
+});
+
 test('the token is remembered for the tab and a bad token is refused', async () => {
   const page = await browser.page();
   await signIn(page);
