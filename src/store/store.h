@@ -167,7 +167,10 @@ struct StoreStats {
 };
 
 // One write transaction. Not thread-safe: used by one thread at a time. Must be destroyed before
-// the Store that began it. After Commit (successful or not) no other method may be called.
+// the Store that began it. After Commit (successful or not) no other method may be called. A
+// call refused before writing (a NotFound, a version Conflict, an audit gap) leaves the
+// transaction usable; a call that fails after writing part of its rows (e.g. a duplicate in the
+// middle of InsertRecords) leaves it able only to roll back: Commit then fails.
 class WriteTxn {
  public:
   virtual ~WriteTxn() = default;  // rolls back unless committed

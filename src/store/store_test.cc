@@ -345,13 +345,32 @@ TEST_P(StoreConformanceTest, RecordsRoundTripAndAreFoundByReference) {
 TEST_P(StoreConformanceTest, DuplicateSourceRefOfOneDepartmentIsConflict) {
   int64_t subject = AddSubject("91330302MA2A000001");
   AddRecords({MakeRecord(subject, "court", "judgment", "R-1", Day(2024, 1, 1))});
-  auto txn = Begin();
-  std::vector<Record> again = {MakeRecord(subject, "court", "judgment", "R-1", Day(2024, 1, 2))};
-  auto inserted = txn->InsertRecords(again);
-  ASSERT_FALSE(inserted);
-  EXPECT_EQ(inserted.error().code(), ErrorCode::kConflict);
-  // What the failed call may have written can never be committed.
-  EXPECT_FALSE(txn->Commit());
+  {
+    // Refused at its first row: nothing was written and the transaction goes on.
+    auto txn = Begin();
+    std::vector<Record> again = {MakeRecord(subject, "court", "judgment", "R-1", Day(2024, 1, 2))};
+    auto inserted = txn->InsertRecords(again);
+    ASSERT_FALSE(inserted);
+    EXPECT_EQ(inserted.error().code(), ErrorCode::kConflict);
+    std::vector<Record> fresh = {MakeRecord(subject, "court", "judgment", "R-2", Day(2024, 1, 2))};
+    ASSERT_TRUE(txn->InsertRecords(fresh));
+    ASSERT_TRUE(txn->Commit());
+  }
+  {
+    // Refused after writing a row: what the call wrote can never be committed.
+    auto txn = Begin();
+    std::vector<Record> partly = {MakeRecord(subject, "court", "judgment", "R-3", Day(2024, 1, 3)),
+                                  MakeRecord(subject, "court", "judgment", "R-1", Day(2024, 1, 3))};
+    auto inserted = txn->InsertRecords(partly);
+    ASSERT_FALSE(inserted);
+    EXPECT_EQ(inserted.error().code(), ErrorCode::kConflict);
+    auto committed = txn->Commit();
+    ASSERT_FALSE(committed);
+    EXPECT_EQ(committed.error().code(), ErrorCode::kFailedPrecondition);
+  }
+  EXPECT_TRUE(store_->FindRecordByRef("court", "R-2")->has_value());
+  EXPECT_FALSE(store_->FindRecordByRef("court", "R-3")->has_value());
+  EXPECT_EQ(store_->ListRecordHeads(subject)->size(), 2u);
 }
 
 TEST_P(StoreConformanceTest, RevisionsKeepEveryVersionOldestFirst) {

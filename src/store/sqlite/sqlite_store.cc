@@ -912,7 +912,8 @@ class SqliteWriteTxn final : public WriteTxn {
         return insert.Run();
       }();
       if (!inserted) {
-        poisoned_ = true;  // the rows before this one are in the transaction
+        // The rows before this one are in the transaction and cannot be taken back alone.
+        if (&record != records.data()) poisoned_ = true;
         return Fail(std::move(inserted).error().Context("inserting the record of " +
                                                         record.department + " with source_ref \"" +
                                                         record.source_ref + "\""));
