@@ -163,6 +163,42 @@ test('a CSV file is recognised by its extension; its header counts as line 1', a
   assert.equal(Number(await report.getByTestId('count-submitted').innerText()), 3);
 });
 
+test('a slow upload shows its progress and can be cancelled before it is sent', async () => {
+  const before = await api('/ingest/batches?offset=0&limit=1', { token: deptToken });
+  const page = await browser.page();
+  await signIn(page);
+  // Throttle this tab's uploads to 64 KB/s so that a 256 KB file takes seconds.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: 64 * 1024,
+  });
+  const line = JSON.stringify({ source_ref: 'BT-SLOW', kind: 'admin_license', padding: 'x'.repeat(200) });
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'slow.ndjson',
+    mimeType: 'application/x-ndjson',
+    buffer: Buffer.from(`${line}\n`.repeat(Math.ceil((256 * 1024) / (line.length + 1)))),
+  });
+  await page.getByTestId('upload-button').click();
+  const progress = page.getByTestId('upload-progress').locator('progress');
+  await page.waitForFunction(() => {
+    const bar = document.querySelector('[data-testid="upload-progress"] progress');
+    return bar && bar.value > 0 && bar.value < 100;
+  });
+  const shown = Number(await progress.getAttribute('value'));
+  assert.ok(shown > 0 && shown < 100, `part of the file is reported sent (${shown}%)`);
+  await screenshot(page, 'upload-progress-zh');
+  await page.getByTestId('upload-cancel').click();
+  await page.getByTestId('upload-error').waitFor();
+  assert.equal(await page.getByTestId('upload-report').count(), 0);
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  const afterCancel = await api('/ingest/batches?offset=0&limit=1', { token: deptToken });
+  assert.equal(afterCancel.total, before.total, 'no batch was created');
+});
+
 test('the token is remembered for the tab and a bad token is refused', async () => {
   const page = await browser.page();
   await signIn(page);

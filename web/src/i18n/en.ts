@@ -215,6 +215,8 @@ const messages: Messages = {
     upload: 'Upload',
     uploading: 'Uploading… {p}%',
     processing: 'Uploaded; validating and storing…',
+    cancel: 'Cancel upload',
+    cancelled: 'Upload cancelled; the file was not submitted.',
     progress: 'Upload progress',
     tooLarge: 'The file is too large; split it and upload the parts separately.',
     needToken: 'Enter your department API token first.',

@@ -205,6 +205,8 @@ const messages = {
     upload: '上传',
     uploading: '正在上传… {p}%',
     processing: '上传完成，正在校验入库…',
+    cancel: '取消上传',
+    cancelled: '已取消上传，本次文件未提交。',
     progress: '上传进度',
     tooLarge: '文件过大，请拆分后分批上传。',
     needToken: '请先输入部门接口令牌。',
