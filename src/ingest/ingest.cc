@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 
@@ -179,7 +180,11 @@ class ChunkJob {
 class Helpers {
  public:
   Helpers(ChunkJob& job, int helpers) {
-    for (int i = 0; i < helpers; ++i) threads_.emplace_back([&job] { job.Work(); });
+    try {
+      for (int i = 0; i < helpers; ++i) threads_.emplace_back([&job] { job.Work(); });
+    } catch (const std::system_error&) {
+      // No thread to be had: the calling thread's own Work() prepares the rest.
+    }
   }
   void Join() { threads_.clear(); }  // std::jthread joins on destruction
 
