@@ -30,9 +30,10 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 // Rows a thread takes from a chunk at a time: large enough to make the shared counter cheap,
 // small enough to share the tail of a chunk evenly.
 constexpr size_t kRowsPerClaim = 64;
-// The first chunk is prepared before anything else can happen; keeping it small starts the
-// pipeline (prepare the next chunk while applying the current one) early.
-constexpr int64_t kFirstChunkRows = 2048;
+// The first chunk is prepared before anything else can happen, so it is small; chunks then
+// double up to the tuned size, so that preparing the next chunk on a helper thread takes about
+// as long as applying the current one (a large second chunk would keep the writer waiting).
+constexpr int64_t kFirstChunkRows = 1024;
 
 // The input as UTF-8 text.
 struct DecodedInput {
@@ -617,6 +618,7 @@ Result<BatchReport> Ingestor::Submit(const BatchInput& input, const ProgressFn& 
   int64_t chunk_rows = std::max<int64_t>(1, tuning_.chunk_rows);
 
   CREDENCE_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> txn, store_.BeginWrite());
+  if (wrap_txn_) txn = wrap_txn_(std::move(txn));
   store::Batch batch;
   batch.department = input.department;
   batch.actor = actor;
@@ -639,8 +641,10 @@ Result<BatchReport> Ingestor::Submit(const BatchInput& input, const ProgressFn& 
     running.Join();
     current = first.TakeRows();
   }
+  int64_t next_chunk_rows = std::min(chunk_rows, kFirstChunkRows);
   while (!current.empty()) {
-    ChunkJob next(preparer, ReadChunk(source, chunk_rows));
+    next_chunk_rows = std::min(chunk_rows, next_chunk_rows * 2);
+    ChunkJob next(preparer, ReadChunk(source, next_chunk_rows));
     Status applied;
     {
       Helpers running(next, next.empty() ? 0 : helpers);

@@ -42,6 +42,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -161,12 +162,18 @@ class Ingestor {
 
   void SetTuning(const IngestTuning& tuning) { tuning_ = tuning; }
 
+  // For tests: wraps each batch's write transaction, e.g. to make the store fail mid-batch.
+  using TxnWrapper =
+      std::function<std::unique_ptr<store::WriteTxn>(std::unique_ptr<store::WriteTxn>)>;
+  void WrapTransactionsForTesting(TxnWrapper wrapper) { wrap_txn_ = std::move(wrapper); }
+
  private:
   store::Store& store_;
   const policy::Catalog& catalog_;
   const Clock& clock_;
   std::vector<CommittedFn> observers_;
   IngestTuning tuning_;
+  TxnWrapper wrap_txn_;
   // Owned by the registry given to SetMetrics; null when not counting.
   Counter* rows_accepted_ = nullptr;
   Counter* rows_updated_ = nullptr;

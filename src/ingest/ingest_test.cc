@@ -176,7 +176,7 @@ std::string Lines(std::initializer_list<JsonValue> rows) {
   return out;
 }
 
-// --- a store that fails on demand, to show that a failed batch leaves nothing ---
+// --- a transaction that fails on demand, to show that a failed batch leaves nothing ---
 
 struct FailurePlan {
   int fail_insert_records_call = 0;  // 1-based call of InsertRecords to fail; 0: never
@@ -222,63 +222,6 @@ class FailingTxn final : public store::WriteTxn {
 
  private:
   std::unique_ptr<store::WriteTxn> inner_;
-  FailurePlan& plan_;
-};
-
-class FailingStore final : public store::Store {
- public:
-  FailingStore(store::Store& inner, FailurePlan& plan) : inner_(inner), plan_(plan) {}
-  std::string_view backend() const override { return inner_.backend(); }
-  Result<std::optional<store::Subject>> FindSubjectByCode(std::string_view code) override {
-    return inner_.FindSubjectByCode(code);
-  }
-  Result<std::optional<store::Subject>> GetSubject(int64_t id) override {
-    return inner_.GetSubject(id);
-  }
-  Result<std::vector<store::Subject>> GetSubjects(std::span<const int64_t> ids) override {
-    return inner_.GetSubjects(ids);
-  }
-  Status ScanSubjects(int64_t after_id, int64_t limit,
-                      const std::function<void(const store::Subject&)>& visit) override {
-    return inner_.ScanSubjects(after_id, limit, visit);
-  }
-  Result<std::vector<store::RecordHead>> ListRecordHeads(int64_t subject_id) override {
-    return inner_.ListRecordHeads(subject_id);
-  }
-  Result<store::Page<store::Record>> ListRecords(const store::RecordQuery& query) override {
-    return inner_.ListRecords(query);
-  }
-  Result<std::optional<store::Record>> GetRecord(int64_t id) override {
-    return inner_.GetRecord(id);
-  }
-  Result<std::optional<store::Record>> FindRecordByRef(std::string_view department,
-                                                       std::string_view source_ref) override {
-    return inner_.FindRecordByRef(department, source_ref);
-  }
-  Result<std::vector<store::Record>> ListRecordVersions(int64_t record_id) override {
-    return inner_.ListRecordVersions(record_id);
-  }
-  Result<std::optional<store::Batch>> GetBatch(int64_t id) override { return inner_.GetBatch(id); }
-  Result<store::Page<store::Batch>> ListBatches(std::string_view department, int64_t offset,
-                                                int64_t limit) override {
-    return inner_.ListBatches(department, offset, limit);
-  }
-  Result<std::optional<store::Token>> FindTokenByHash(std::string_view hash) override {
-    return inner_.FindTokenByHash(hash);
-  }
-  Result<std::vector<store::Token>> ListTokens() override { return inner_.ListTokens(); }
-  Status ScanAudit(int64_t from_seq,
-                   const std::function<Status(const store::AuditEntry&)>& visit) override {
-    return inner_.ScanAudit(from_seq, visit);
-  }
-  Result<store::StoreStats> Stats() override { return inner_.Stats(); }
-  Result<std::unique_ptr<store::WriteTxn>> BeginWrite() override {
-    CREDENCE_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> txn, inner_.BeginWrite());
-    return std::unique_ptr<store::WriteTxn>(std::make_unique<FailingTxn>(std::move(txn), plan_));
-  }
-
- private:
-  store::Store& inner_;
   FailurePlan& plan_;
 };
 
@@ -744,8 +687,10 @@ TEST_F(IngestTest, UnknownDepartmentAndUnknownCsvHeaderAreRefused) {
 TEST_F(IngestTest, StoreFailureMidBatchAppliesNothing) {
   FailurePlan plan;
   plan.fail_insert_records_call = 2;
-  FailingStore failing(*store_, plan);
-  Ingestor ingestor(failing, *catalog_, clock_);
+  Ingestor ingestor(*store_, *catalog_, clock_);
+  ingestor.WrapTransactionsForTesting([&plan](std::unique_ptr<store::WriteTxn> txn) {
+    return std::unique_ptr<store::WriteTxn>(std::make_unique<FailingTxn>(std::move(txn), plan));
+  });
   ingestor.SetTuning({.threads = 1, .chunk_rows = 2});  // several chunks, the second one fails
   std::string data =
       Lines({Penalty("P1", CompanyA()), Penalty("P2", CompanyA()), Penalty("P3", CompanyB()),
@@ -768,6 +713,13 @@ TEST_F(IngestTest, StoreFailureMidBatchAppliesNothing) {
   ASSERT_TRUE(retried) << retried.error().ToString();
   EXPECT_EQ(retried->accepted, 5);
   EXPECT_EQ(Stats().records, 5);
+  // A transaction that cannot read records (this wrapper does not forward GetRecord) still
+  // withdraws: the committed version is read instead.
+  Result<BatchReport> withdrawn =
+      Submit(ingestor, "market_regulation", Lines({Withdrawal("P3", "录入错误")}));
+  ASSERT_TRUE(withdrawn) << withdrawn.error().ToString();
+  EXPECT_EQ(withdrawn->updated, 1);
+  EXPECT_EQ(RecordOf("market_regulation", "P3").status, store::RecordStatus::kWithdrawn);
   Result<audit::VerifyReport> verified = audit::Verify(*store_);
   ASSERT_TRUE(verified);
   EXPECT_TRUE(verified->ok) << verified->message;
