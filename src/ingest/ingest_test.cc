@@ -1045,6 +1045,13 @@ TEST_F(IngestTest, RegistrationConfirmsAndUpdatesItsSubject) {
   EXPECT_EQ(MustSubmit("market_regulation", Lines({cancelled})).updated, 1);
   EXPECT_EQ(SubjectOf(CompanyA()).status, store::SubjectStatus::kDeregistered);
 
+  // extra never rejects a row: an unreadable founding date falls back to the decision date.
+  JsonValue unclear =
+      With(Registration("REG-B", CompanyB(), "温州市乙有限公司"), "extra.established", "不详");
+  EXPECT_EQ(MustSubmit("market_regulation", Lines({unclear})).accepted, 1);
+  ASSERT_TRUE(SubjectOf(CompanyB()).registered_on);
+  EXPECT_EQ(SubjectOf(CompanyB()).registered_on->ToString(), "2015-06-01");
+
   // Records of other kinds never rename a subject.
   MustSubmit("market_regulation", Lines({Penalty("P2", CompanyA(), "别的名字")}));
   EXPECT_EQ(SubjectOf(CompanyA()).name, "温州市甲贸易有限公司");

@@ -105,6 +105,13 @@ bool SaysDeregistered(std::string_view status) {
          lower == "canceled";
 }
 
+// A text member of extra, or "" when absent or not text.
+std::string_view ExtraText(const JsonValue& feed, std::string_view path) {
+  const JsonValue* value = feed.FindPath(path);
+  return value != nullptr && value->is_string() ? TrimSpace(value->as_string())
+                                                : std::string_view();
+}
+
 // Kinds published only for some values of a field (the tax authority publishes A grades only).
 bool PublishedByValue(const JsonValue& feed, const policy::RecordKind& kind) {
   if (kind.published_only_field.empty()) return true;
@@ -239,15 +246,13 @@ void RowValidator::Prepare(JsonValue feed, PreparedRow* row) const {
   if (kind->key == "registration") {
     row->is_registration = true;
     RegistrationDraft& registration = row->registration;
-    std::optional<Date> established;
-    if (!OptionalDate(feed, "extra.established", row, &established)) return;
-    registration.registered_on = established ? established : std::optional<Date>(decided);
-    std::string_view industry, status, representative;
-    if (!OptionalText(feed, "extra.industry", row, &industry) ||
-        !OptionalText(feed, "extra.status", row, &status) ||
-        !OptionalText(feed, "legal_representative", row, &representative)) {
-      return;
-    }
+    // extra is kept verbatim and never rejects a row: what cannot be read is not used.
+    Result<Date> established = Date::Parse(ExtraText(feed, "extra.established"));
+    registration.registered_on = established ? *established : decided;
+    std::string_view industry = ExtraText(feed, "extra.industry");
+    std::string_view status = ExtraText(feed, "extra.status");
+    std::string_view representative;
+    if (!OptionalText(feed, "legal_representative", row, &representative)) return;
     // GB/T 4754 sections are the letters A-T; "C13" (a division) still names section C.
     if (!industry.empty()) {
       char section = industry.front();
