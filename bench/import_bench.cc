@@ -86,11 +86,11 @@ int main(int argc, char** argv) {
   options.seed = seed;
   options.today = clock.Today();
   auto started = std::chrono::steady_clock::now();
-  auto generated = demo::GenerateFeeds(*catalog, options, [&](std::string_view department,
-                                                              std::string ndjson) -> Status {
-    feeds.emplace_back(std::string(department), std::move(ndjson));
-    return OkStatus();
-  });
+  auto generated = demo::GenerateFeeds(
+      *catalog, options, [&](std::string_view department, std::string ndjson) -> Status {
+        feeds.emplace_back(std::string(department), std::move(ndjson));
+        return OkStatus();
+      });
   if (!generated) {
     std::fprintf(stderr, "%s\n", generated.error().ToString().c_str());
     return 1;
@@ -130,7 +130,8 @@ int main(int argc, char** argv) {
 
   // 3. The limit: the same rows, raw.
   sqlite3* source = nullptr;
-  Check(sqlite3_open_v2(ingest_path.c_str(), &source, SQLITE_OPEN_READONLY, nullptr), source, "open");
+  Check(sqlite3_open_v2(ingest_path.c_str(), &source, SQLITE_OPEN_READONLY, nullptr), source,
+        "open");
   std::string raw_path = (dir / "raw.db").string();
   sqlite3* raw = nullptr;
   Check(sqlite3_open(raw_path.c_str(), &raw), raw, "open raw");

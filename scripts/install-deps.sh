@@ -14,7 +14,7 @@ build_pkgs=(
   libspdlog-dev libexpected-dev libutf8proc-dev libopencc-dev
   libqrcodegencpp-dev libpng-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
-test_pkgs=(postgresql wrk zbar-tools chromium curl sqlite3 libc-bin)
+test_pkgs=(postgresql wrk zbar-tools chromium fonts-wqy-microhei curl sqlite3 libc-bin)
 
 want=("${build_pkgs[@]}")
 # Node.js may come from another package that bundles npm; only ask for what is absent.

@@ -28,6 +28,37 @@ Result<ingest::Format> FormatOf(const Request& request) {
   return ingest::Format::kAuto;
 }
 
+// The uploaded file's name, for the batch history: ?name=, else the Content-Disposition
+// filename* (RFC 6266, UTF-8) or filename parameter, else "http". Paths are cut to the base name.
+std::string SourceName(const Request& request) {
+  std::string name;
+  if (auto query = request.Query("name"); query && !query->empty()) {
+    name = std::string(*query);
+  } else {
+    std::string_view disposition = request.Header("content-disposition");
+    if (size_t at = disposition.find("filename*="); at != std::string_view::npos) {
+      std::string_view value = disposition.substr(at + 10);
+      value = value.substr(0, value.find(';'));
+      if (size_t quote = value.find("''"); quote != std::string_view::npos) {
+        value.remove_prefix(quote + 2);
+      }
+      name = http::PercentDecode(value);
+    } else if (size_t plain = disposition.find("filename="); plain != std::string_view::npos) {
+      std::string_view value = disposition.substr(plain + 9);
+      value = value.substr(0, value.find(';'));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        value = value.substr(1, value.size() - 2);
+      }
+      name = std::string(value);
+    }
+  }
+  if (size_t slash = name.find_last_of("/\\"); slash != std::string::npos) {
+    name.erase(0, slash + 1);
+  }
+  if (name.empty()) return "http";
+  return name.size() > 200 ? name.substr(0, 200) : name;
+}
+
 Result<Response> SubmitBatch(Services& s, const Request& request) {
   CREDENCE_ASSIGN_OR_RETURN(auth::Principal caller,
                             RequireRole(s, request, {auth::Role::kDepartment}));
@@ -35,7 +66,7 @@ Result<Response> SubmitBatch(Services& s, const Request& request) {
   ingest::BatchInput input;
   input.department = caller.department;
   input.actor = caller.ActorName();
-  input.source_name = std::string(request.Query("name").value_or("http"));
+  input.source_name = SourceName(request);
   input.format = format;
   input.data = request.body;
   CREDENCE_ASSIGN_OR_RETURN(ingest::BatchReport report, s.ingestor->Submit(input));

@@ -32,17 +32,14 @@ Result<Response> SearchSubjects(Services& s, const Request& request) {
   if (query.size() > 200) {
     return Fail(Error::InvalidArgument("parameter", "q is longer than 200 bytes"));
   }
-  search::SearchResult found = s.index->Search(query, paging.offset, paging.limit);
+  // Residents are found by the public only by their full ID number, never by name.
+  search::SearchOptions options;
+  options.match_resident_names = !viewer.is_public();
+  search::SearchResult found = s.index->Search(query, paging.offset, paging.limit, options);
   CREDENCE_ASSIGN_OR_RETURN(auto subjects, s.store->GetSubjects(found.subject_ids));
-  std::string exact_code = ids::NormalizeCode(query);
   JsonWriter json;
   WritePageEnvelopeStart(json);
   for (const store::Subject& subject : subjects) {
-    // Residents are found by the public only by their full ID number, never by name.
-    if (subject.kind == ids::SubjectKind::kPerson && !s.files->SeesFullFile(viewer, subject) &&
-        subject.code != exact_code) {
-      continue;
-    }
     WriteSubjectSummary(json, s.files->Redact(viewer, subject));
   }
   WritePageEnvelopeEnd(json, found.total, paging.offset, paging.limit);

@@ -1,6 +1,7 @@
 // Health, metrics, the API description, identifiers, policy, statistics and the caller.
 #include <algorithm>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -83,17 +84,54 @@ Result<Response> GetPolicy(Services& s) {
   return Response::Json(json.Take());
 }
 
-Result<Response> GetStats(Services& s) {
-  CREDENCE_ASSIGN_OR_RETURN(store::StoreStats stats, s.store->Stats());
-  JsonWriter json;
-  json.StartObject()
-      .Field("subjects", stats.subjects)
-      .Field("records", stats.records)
-      .Field("batches", stats.batches)
-      .Field("catalog_version", s.catalog->version())
-      .EndObject();
-  return Response::Json(json.Take());
-}
+// Statistics change by the batch, not by the request: the grouped counts (which scan the
+// tables) are computed at most once a minute and shared.
+class StatsCache {
+ public:
+  Result<Response> Get(Services& s) {
+    Timestamp now = s.clock->Now();
+    std::lock_guard lock(mutex_);
+    if (!body_.empty() && now.micros() - computed_at_.micros() < kMaxAgeMicros) {
+      return Response::Json(body_);
+    }
+    CREDENCE_ASSIGN_OR_RETURN(store::StoreStats stats, s.store->Stats());
+    CREDENCE_ASSIGN_OR_RETURN(auto regions, s.store->CountSubjectsByRegion());
+    CREDENCE_ASSIGN_OR_RETURN(auto kinds, s.store->CountRecordsByKind());
+    JsonWriter json;
+    json.StartObject()
+        .Field("subjects", stats.subjects)
+        .Field("records", stats.records)
+        .Field("batches", stats.batches)
+        .Field("catalog_version", s.catalog->version())
+        .Field("computed_at", now.ToString())
+        .Key("by_region")
+        .StartArray();
+    for (const store::GroupCount& region : regions) {
+      json.StartObject()
+          .Field("region", region.key)
+          .Field("region_name", ids::DivisionFullName(region.key))
+          .Field("subjects", region.count)
+          .EndObject();
+    }
+    json.EndArray().Key("by_kind").StartArray();
+    for (const store::GroupCount& kind : kinds) {
+      json.StartObject().Field("kind", kind.key).Key("name");
+      const policy::RecordKind* known = s.catalog->FindKind(kind.key);
+      WriteText(json, known != nullptr ? known->name : policy::Text{kind.key, kind.key});
+      json.Field("count", kind.count).EndObject();
+    }
+    json.EndArray().EndObject();
+    body_ = json.Take();
+    computed_at_ = now;
+    return Response::Json(body_);
+  }
+
+ private:
+  static constexpr int64_t kMaxAgeMicros = 60ll * 1000000;
+  std::mutex mutex_;
+  std::string body_;
+  Timestamp computed_at_;
+};
 
 Result<Response> GetMe(Services& s, const Request& request) {
   CREDENCE_ASSIGN_OR_RETURN(auth::Principal caller, Caller(s, request));
@@ -160,8 +198,9 @@ void RegisterSystemRoutes(http::Router& router, Services& services) {
              [](const Request& r) { return Handle([&] { return CheckId(r); }); });
   router.Add(Method::kGet, "/api/v1/policy",
              [s](const Request&) { return Handle([&] { return GetPolicy(*s); }); });
+  auto stats = std::make_shared<StatsCache>();
   router.Add(Method::kGet, "/api/v1/stats",
-             [s](const Request&) { return Handle([&] { return GetStats(*s); }); });
+             [s, stats](const Request&) { return Handle([&] { return stats->Get(*s); }); });
   router.Add(Method::kGet, "/api/v1/me",
              [s](const Request& r) { return Handle([&] { return GetMe(*s, r); }); });
   router.Add(Method::kGet, "/api/v1/audit/head",

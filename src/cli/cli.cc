@@ -160,7 +160,7 @@ int Serve(const ServeOptions& options) {
       return;
     }
     for (const store::Subject& subject : *subjects) {
-      index.Upsert(subject.id, subject.code, subject.name_norm);
+      index.Upsert(subject);
     }
   });
   files::CreditFiles credit_files(*context->store, context->catalog);

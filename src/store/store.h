@@ -159,6 +159,11 @@ struct AuditEntry {
   std::string hash;    // 32 raw bytes: SHA-256(previous hash || entry) — see audit/audit.h
 };
 
+struct GroupCount {
+  std::string key;
+  int64_t count = 0;
+};
+
 struct StoreStats {
   int64_t subjects = 0;
   int64_t records = 0;
@@ -260,6 +265,10 @@ class Store {
                            const std::function<Status(const AuditEntry&)>& visit) = 0;
 
   virtual Result<StoreStats> Stats() = 0;
+  // Subjects per region (division code) and records per kind key, largest first. These scan the
+  // tables: callers cache them (a city's statistics change by the batch, not by the request).
+  virtual Result<std::vector<GroupCount>> CountSubjectsByRegion() = 0;
+  virtual Result<std::vector<GroupCount>> CountRecordsByKind() = 0;
 
   // --- writes ---
   // Waits until no other WriteTxn of this Store is alive (and, for a shared database, until

@@ -163,6 +163,35 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreBackend> {
   std::unique_ptr<Store> store_;
 };
 
+TEST_P(StoreConformanceTest, CountsSubjectsByRegionAndRecordsByKind) {
+  int64_t a = AddSubject("91330302MA2A00001X", "甲");
+  int64_t b = AddSubject("91330302MA2A00002X", "乙");
+  {
+    auto txn = Begin();
+    Subject other = MakeSubject("91330381MA2A00003X", "丙");
+    other.region = "330381";
+    ASSERT_TRUE(txn->InsertSubject(other));
+    ASSERT_TRUE(txn->Commit());
+  }
+  AddRecords(
+      {MakeRecord(a, "market_regulation", "admin_penalty", "R-1", *Date::Parse("2026-01-02")),
+       MakeRecord(b, "market_regulation", "admin_penalty", "R-2", *Date::Parse("2026-01-03")),
+       MakeRecord(b, "tax", "tax_credit_grade", "T-1", *Date::Parse("2026-01-04"))});
+  auto regions = store_->CountSubjectsByRegion();
+  ASSERT_TRUE(regions) << regions.error().ToString();
+  ASSERT_EQ(regions->size(), 2u);
+  EXPECT_EQ((*regions)[0].key, "330302");
+  EXPECT_EQ((*regions)[0].count, 2);
+  EXPECT_EQ((*regions)[1].key, "330381");
+  auto kinds = store_->CountRecordsByKind();
+  ASSERT_TRUE(kinds) << kinds.error().ToString();
+  ASSERT_EQ(kinds->size(), 2u);
+  EXPECT_EQ((*kinds)[0].key, "admin_penalty");
+  EXPECT_EQ((*kinds)[0].count, 2);
+  EXPECT_EQ((*kinds)[1].key, "tax_credit_grade");
+  EXPECT_EQ((*kinds)[1].count, 1);
+}
+
 TEST_P(StoreConformanceTest, ReopeningKeepsCommittedData) {
   EXPECT_FALSE(store_->backend().empty());
   int64_t id = AddSubject("91330302MA2A000001");

@@ -60,6 +60,9 @@ test('identifiers are checked with a reason', async () => {
 test('search by name part, then by exact code, then read the profile and records', async () => {
   const stats = await server.get('/api/v1/stats');
   assert.ok(stats.json.subjects >= 800);
+  assert.equal(stats.json.by_region.reduce((n, r) => n + r.subjects, 0), stats.json.subjects);
+  assert.ok(stats.json.by_region.every((r) => r.region.startsWith('3303') && r.region_name.includes('温州市')));
+  assert.equal(stats.json.by_kind.reduce((n, k) => n + k.count, 0), stats.json.records);
   const found = await server.get(`/api/v1/subjects?q=${encodeURIComponent('有限公司')}&limit=5`);
   assert.equal(found.status, 200);
   assert.equal(found.json.items.length, 5);

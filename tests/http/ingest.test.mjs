@@ -181,7 +181,14 @@ test('tokens decide who may submit', async () => {
   // A department reads its own batches, not another's.
   const list = await server.get('/api/v1/ingest/batches', { token: court });
   assert.ok(list.json.items.every((b) => b.department === 'court'));
-  const foreign = (await server.get('/api/v1/ingest/batches', { token: mr })).json.items[0].batch;
+  const named = await server.post('/api/v1/ingest/batches', {
+    token: mr, body: ndjson([penalty('A-2')]),
+    headers: { 'content-disposition': "attachment; filename*=UTF-8''%E9%B9%BF%E5%9F%8E%E5%A4%84%E7%BD%9A.ndjson" },
+  });
+  assert.equal(named.status, 201);
+  const mine = await server.get('/api/v1/ingest/batches', { token: mr });
+  assert.equal(mine.json.items[0].source_name, '鹿城处罚.ndjson', 'the uploaded file name is kept');
+  const foreign = mine.json.items[0].batch;
   assert.equal((await server.get(`/api/v1/ingest/batches/${foreign}`, { token: court })).status, 403);
 });
 
@@ -215,11 +222,13 @@ test('a resident is created from a record, masked in public, found only by full 
 
 test('name search finds newly ingested subjects at once', async () => {
   const code = uscc('9133038298765432');
-  await server.post('/api/v1/ingest/batches', {
+  const registered = await server.post('/api/v1/ingest/batches', {
     token: mr,
     body: ndjson([{ source_ref: 'REG-1', kind: 'registration', subject: { code, name: '乐清市即时搜索电气有限公司' },
-      decided_at: '2020-01-02', legal_representative: '王某', extra: { industry: 'C', status: '存续' } }]),
+      decided_at: '2020-01-02', legal_representative: '王某', authority: { name: '乐清市市场监督管理局' },
+      extra: { industry: 'C', status: '存续' } }]),
   });
+  assert.equal(registered.json.accepted, 1, registered.text);
   const found = await server.get(`/api/v1/subjects?q=${encodeURIComponent('即时搜索')}`);
   assert.equal(found.json.items[0]?.code, code);
   const profile = await server.get(`/api/v1/subjects/${code}`);

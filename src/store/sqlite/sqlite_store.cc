@@ -734,6 +734,8 @@ class SqliteStore final : public Store {
   Status ScanAudit(int64_t from_seq,
                    const std::function<Status(const AuditEntry&)>& visit) override;
   Result<StoreStats> Stats() override;
+  Result<std::vector<GroupCount>> CountSubjectsByRegion() override;
+  Result<std::vector<GroupCount>> CountRecordsByKind() override;
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
 
  private:
@@ -1412,6 +1414,35 @@ Result<StoreStats> SqliteStore::Stats() {
   stats.batches = query.ColumnInt(2);
   stats.audit_entries = query.ColumnInt(3);
   return stats;
+}
+
+Result<std::vector<GroupCount>> SqliteStore::CountSubjectsByRegion() {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  CREDENCE_ASSIGN_OR_RETURN(
+      Query query, reader->Prepare("SELECT region, count(*) AS n FROM subjects GROUP BY region "
+                                   "ORDER BY n DESC, region"));
+  std::vector<GroupCount> counts;
+  for (;;) {
+    CREDENCE_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    counts.push_back(GroupCount{std::string(query.ColumnText(0)), query.ColumnInt(1)});
+  }
+  return counts;
+}
+
+Result<std::vector<GroupCount>> SqliteStore::CountRecordsByKind() {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  CREDENCE_ASSIGN_OR_RETURN(
+      Query query, reader->Prepare("SELECT k.key, c.n FROM (SELECT kind_id, count(*) AS n FROM "
+                                   "records GROUP BY kind_id) c JOIN record_kinds k ON k.id = "
+                                   "c.kind_id ORDER BY c.n DESC, k.key"));
+  std::vector<GroupCount> counts;
+  for (;;) {
+    CREDENCE_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    counts.push_back(GroupCount{std::string(query.ColumnText(0)), query.ColumnInt(1)});
+  }
+  return counts;
 }
 
 }  // namespace
