@@ -35,9 +35,18 @@
 // In the templates source_ref is the 数据来源单位记录号 column when present and filled, else the
 // decision document number; dates may be YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD.
 //
+// What a valid row becomes. The record's payload is the canonical JSON (ToCanonicalJson) of the
+// row without its action: unknown fields and extra are kept verbatim; equal payloads mean
+// "unchanged". The publicity window comes from the catalog (penalty category and the kind's
+// published-only field values included); legal_basis defaults to the kind's. A subject not yet
+// known is created provisional from the row (code, name, kind, region = the division code inside
+// the identifier); a registration record confirms its subject (registered, name, registered_on,
+// industry, legal representative; deregistered when extra.status says 注销/吊销). Every record
+// version written and the batch itself are appended to the audit log.
+//
 // Large batches are processed in chunks of rows (parsed and validated in parallel, applied in
-// line order), so memory stays bounded by the chunk size plus a few dozen bytes per row for the
-// within-batch duplicate check and one entry per rejected row.
+// line order), so memory stays bounded by the chunk size plus about a hundred bytes per row (the
+// within-batch duplicate check) and one entry per rejected row.
 #pragma once
 
 #include <cstdint>
