@@ -218,6 +218,8 @@ std::string_view CsvLayout::ColumnFor(std::string_view field) const {
   for (const CsvColumn& column : columns) {
     if (column.path == field) return column.header;
   }
+  // Without a record number column, the decision document number is the source_ref.
+  if (field == "source_ref") return ColumnFor("document_no");
   return {};
 }
 

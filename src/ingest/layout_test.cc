@@ -166,6 +166,7 @@ TEST(RecognizeCsvHeaderTest, PenaltyTemplateFallsBackToTheDocumentNumber) {
                                      "其他", "20240305"};
   JsonValue feed = CsvRecordToFeed(layout, record).value();
   EXPECT_EQ(StringAt(feed, "source_ref"), "温鹿市监罚〔2024〕7号");
+  EXPECT_EQ(layout.ColumnFor("source_ref"), "行政处罚决定书文号");
   EXPECT_EQ(feed.Find("tier"), nullptr);  // 其他: no tier can be derived
   EXPECT_EQ(StringAt(feed, "decided_at"), "2024-03-05");
 }
