@@ -144,8 +144,8 @@ using CommittedFn = std::function<void(const BatchReport& report)>;
 
 // How a batch is processed; the defaults suit production. Results never depend on these.
 struct IngestTuning {
-  int threads = 0;             // parse/validate threads; 0: min(2, hardware threads)
-  int64_t chunk_rows = 16384;  // rows validated and applied together
+  int threads = 0;            // parse/validate threads; 0: min(2, hardware threads)
+  int64_t chunk_rows = 4096;  // rows validated and applied together
 };
 
 // Submit may be called from several threads at once: each batch is its own write transaction
