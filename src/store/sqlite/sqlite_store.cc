@@ -843,29 +843,42 @@ class SqliteWriteTxn final : public WriteTxn {
     return subjects;
   }
 
+  // Inserts row as a new row (its id ignored) and sets row.id to the new rowid.
+  template <typename Row, typename Bind>
+  Status InsertNew(std::string_view sql, Row& row, Bind bind) {
+    CREDENCE_ASSIGN_OR_RETURN(Query insert, db_.Prepare(sql));
+    Row as_new = row;
+    as_new.id = 0;
+    bind(insert, as_new);
+    CREDENCE_RETURN_IF_ERROR(insert.Run());
+    row.id = db_.LastInsertRowid();
+    return OkStatus();
+  }
+
+  // Updates the row with row.id; NotFound when there is none.
+  template <typename Row, typename Bind>
+  Status UpdateExisting(std::string_view sql, const Row& row, Bind bind, std::string_view what) {
+    CREDENCE_ASSIGN_OR_RETURN(Query update, db_.Prepare(sql));
+    bind(update, row);
+    CREDENCE_RETURN_IF_ERROR(update.Run());
+    if (db_.Changes() == 0) {
+      return Fail(
+          Error::NotFound("no " + std::string(what) + " with id " + std::to_string(row.id)));
+    }
+    return OkStatus();
+  }
+
   Status InsertSubject(Subject& subject) override {
     CREDENCE_RETURN_IF_ERROR(CheckUsable());
     if (subject.code.empty()) {
       return Fail(Error::InvalidArgument("required", "a subject needs a code"));
     }
-    CREDENCE_ASSIGN_OR_RETURN(Query insert, db_.Prepare(kInsertSubject));
-    Subject to_insert_as_new = subject;
-    to_insert_as_new.id = 0;
-    BindSubject(insert, to_insert_as_new);
-    CREDENCE_RETURN_IF_ERROR(insert.Run());
-    subject.id = db_.LastInsertRowid();
-    return OkStatus();
+    return InsertNew(kInsertSubject, subject, BindSubject);
   }
 
   Status UpdateSubject(const Subject& subject) override {
     CREDENCE_RETURN_IF_ERROR(CheckUsable());
-    CREDENCE_ASSIGN_OR_RETURN(Query update, db_.Prepare(kUpdateSubject));
-    BindSubject(update, subject);
-    CREDENCE_RETURN_IF_ERROR(update.Run());
-    if (db_.Changes() == 0) {
-      return Fail(Error::NotFound("no subject with id " + std::to_string(subject.id)));
-    }
-    return OkStatus();
+    return UpdateExisting(kUpdateSubject, subject, BindSubject, "subject");
   }
 
   Result<std::vector<std::optional<RecordHead>>> FindRecordsByRef(
@@ -962,24 +975,12 @@ class SqliteWriteTxn final : public WriteTxn {
 
   Status InsertBatch(Batch& batch) override {
     CREDENCE_RETURN_IF_ERROR(CheckUsable());
-    CREDENCE_ASSIGN_OR_RETURN(Query insert, db_.Prepare(kInsertBatch));
-    Batch to_insert_as_new = batch;
-    to_insert_as_new.id = 0;
-    BindBatch(insert, to_insert_as_new);
-    CREDENCE_RETURN_IF_ERROR(insert.Run());
-    batch.id = db_.LastInsertRowid();
-    return OkStatus();
+    return InsertNew(kInsertBatch, batch, BindBatch);
   }
 
   Status UpdateBatch(const Batch& batch) override {
     CREDENCE_RETURN_IF_ERROR(CheckUsable());
-    CREDENCE_ASSIGN_OR_RETURN(Query update, db_.Prepare(kUpdateBatch));
-    BindBatch(update, batch);
-    CREDENCE_RETURN_IF_ERROR(update.Run());
-    if (db_.Changes() == 0) {
-      return Fail(Error::NotFound("no batch with id " + std::to_string(batch.id)));
-    }
-    return OkStatus();
+    return UpdateExisting(kUpdateBatch, batch, BindBatch, "batch");
   }
 
   Status InsertToken(Token& token) override {
