@@ -86,9 +86,11 @@ Result<DecodedInput> Decode(std::string_view data) {
   return input;
 }
 
+// A CSV header never starts with a JSON bracket, so a feed whose first line is a broken JSON
+// array or object is still read as NDJSON and reported line by line.
 bool LooksLikeNdjson(std::string_view text) {
   std::string_view trimmed = internal::TrimSpace(text);
-  return !trimmed.empty() && trimmed.front() == '{';
+  return !trimmed.empty() && (trimmed.front() == '{' || trimmed.front() == '[');
 }
 
 // Yields the rows of the input, NDJSON lines or CSV records (after the header).

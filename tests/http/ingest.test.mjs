@@ -245,3 +245,24 @@ test('the audit chain verifies after all of the above', async () => {
   const out = run(['audit', 'verify', '--data', data]).stdout;
   assert.match(out, /audit log ok/);
 });
+
+test('hostile rows are refused one by one and never crash the server', async () => {
+  const deep = '['.repeat(3000) + ']'.repeat(3000);
+  const body = ndjson([
+    deep,
+    penalty('H-1', { subject: { code: company, name: '名'.repeat(5000) } }),
+    penalty('H-2', { source_ref: 'H-2\u0000\u0007' }),
+    '{"source_ref": "H-3", "kind": "admin_penalty", "subject": {"code": 12345}}',
+    '\u0000\u0001\u0002',
+    penalty('H-4', { amount_yuan: -5 }),
+    penalty('H-5'),
+  ]);
+  const r = await server.post('/api/v1/ingest/batches', { token: mr, body });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.submitted, 7);
+  assert.equal(r.json.accepted, 1, 'only the good row is applied');
+  reconciles(r.json);
+  const lines = r.json.errors.map((e) => e.line).sort((a, b) => a - b);
+  assert.deepEqual(lines, [1, 2, 3, 4, 5, 6]);
+  assert.equal((await server.get('/healthz')).status, 200);
+});
