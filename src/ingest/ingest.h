@@ -20,7 +20,8 @@
 //    problems (a row with several problems is reported by the first one found), so that
 //    errors.size() == rejected.
 //
-// Input. The whole batch as bytes: a UTF-8 byte-order mark is stripped; input that is not UTF-8
+// Input. The whole batch as bytes (Format::kAuto: NDJSON when the first non-blank character is
+// '{' or '[', CSV otherwise): a UTF-8 byte-order mark is stripped; input that is not UTF-8
 // is read as GB18030 (GBK) when it decodes as such, with a warning in the report, and refused
 // otherwise (reason "encoding", naming the byte offset). Blank lines are skipped and not counted.
 // Line numbers are 1-based physical lines; a CSV record spanning several lines (a quoted field
@@ -67,7 +68,7 @@
 namespace credence::ingest {
 
 enum class Format : uint8_t {
-  kAuto,  // by content: '{' first → NDJSON, else CSV
+  kAuto,  // by content: '{' or '[' first → NDJSON, else CSV
   kNdjson,
   kCsv,  // any of the CSV layouts, recognised by the header row
 };

@@ -745,6 +745,24 @@ TEST_F(IngestTest, MalformedAndNonObjectJsonLines) {
   EXPECT_EQ(report.errors[2].code, "json");
 }
 
+TEST_F(IngestTest, HostileRowsAreRefusedOneByOne) {
+  // A broken first line still makes the feed NDJSON, reported line by line.
+  std::string data =
+      std::string(3000, '[') + std::string(3000, ']') + "\n" +
+      ToJson(With(Penalty("H-1", CompanyB()), "subject.name", std::string(3 * 300, 'x'))) + "\n" +
+      ToJson(With(Penalty("H-2", CompanyB()), "subject.code", 12345)) + "\n" +
+      std::string("\x01\x02\x03", 3) + "\n" + ToJson(Penalty("H-3", CompanyB())) + "\n";
+  BatchReport report = MustSubmit("market_regulation", data);
+  EXPECT_EQ(report.format, "ndjson");
+  EXPECT_EQ(report.submitted, 5);
+  EXPECT_EQ(report.accepted, 1);
+  ASSERT_EQ(report.errors.size(), 4u);
+  EXPECT_EQ(report.errors[0].code, "json");
+  EXPECT_EQ(report.errors[1].code, "too_long");
+  EXPECT_EQ(report.errors[2].code, "type");
+  EXPECT_EQ(report.errors[3].code, "json");
+}
+
 TEST_F(IngestTest, UnknownKindAndKindNotAllowedForTheDepartment) {
   RowError unknown =
       RejectionOf("market_regulation", With(Penalty("P1", CompanyB()), "kind", "parking_ticket"));
