@@ -1,24 +1,30 @@
 #include "common/hash.h"
 
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 
 namespace credence {
 
-Sha256Digest Sha256(std::string_view data) {
-  Sha256Digest digest;
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data());
-  return digest;
+namespace {
+
+// OpenSSL 3 looks an algorithm up by name on every one-shot call; fetch it once, and keep one
+// digest context per thread (creating a context per call costs an allocation).
+const EVP_MD* Sha256Algorithm() {
+  static EVP_MD* algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return algorithm;
 }
 
+struct DigestContext {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~DigestContext() { EVP_MD_CTX_free(ctx); }
+};
+
+}  // namespace
+
+Sha256Digest Sha256(std::string_view data) { return Sha256Concat({data}); }
+
 Sha256Digest Sha256Concat(std::initializer_list<std::string_view> parts) {
-  // One context per thread, reused: creating an EVP context per call costs an allocation.
-  struct Context {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    ~Context() { EVP_MD_CTX_free(ctx); }
-  };
-  thread_local Context context;
-  EVP_DigestInit_ex(context.ctx, EVP_sha256(), nullptr);
+  thread_local DigestContext context;
+  EVP_DigestInit_ex(context.ctx, Sha256Algorithm(), nullptr);
   for (std::string_view part : parts) EVP_DigestUpdate(context.ctx, part.data(), part.size());
   Sha256Digest digest;
   EVP_DigestFinal_ex(context.ctx, digest.data(), nullptr);

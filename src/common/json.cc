@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <rapidjson/stringbuffer.h>
@@ -155,9 +156,15 @@ void JsonValue::Set(std::string key, JsonValue value) {
 
 Result<JsonValue> ParseJson(std::string_view text) {
   thread_local simdjson::dom::parser parser;
-  simdjson::padded_string padded(text);
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end: copy into a reused, padded buffer
+  // rather than allocating a padded string per document.
+  thread_local std::string buffer;
+  if (buffer.size() < text.size() + simdjson::SIMDJSON_PADDING) {
+    buffer.resize(text.size() + simdjson::SIMDJSON_PADDING);
+  }
+  std::memcpy(buffer.data(), text.data(), text.size());
   simdjson::dom::element root;
-  auto error = parser.parse(padded).get(root);
+  auto error = parser.parse(buffer.data(), text.size(), false).get(root);
   if (error) {
     return Fail(Error::InvalidArgument(
         "json", fmt::format("malformed JSON: {}", simdjson::error_message(error))));
