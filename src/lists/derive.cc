@@ -9,9 +9,7 @@
 namespace credence::lists {
 namespace {
 
-using internal::FieldDate;
-using internal::FieldInt;
-using internal::FieldText;
+using internal::PayloadFields;
 
 // How a listing may end, before the earliest is chosen. Lower rank explains a tie better: a
 // department's decision over the passage of time.
@@ -41,9 +39,10 @@ void Consider(std::optional<EndCandidate>& best, EndCandidate candidate) {
   }
 }
 
-bool Holds(std::span<const Condition> conditions, std::string_view payload, std::string& scratch) {
+bool Holds(std::span<const Condition> conditions, const PayloadFields& fields,
+           std::string& scratch) {
   for (const Condition& condition : conditions) {
-    std::optional<std::string_view> text = FieldText(payload, condition.field, scratch);
+    std::optional<std::string_view> text = fields.Text(condition.field, scratch);
     if (!text) return false;
     if (std::find(condition.values.begin(), condition.values.end(), *text) ==
         condition.values.end()) {
@@ -60,7 +59,7 @@ void Report(std::vector<DerivationIssue>* issues, const store::Record& record,
 }
 
 SourceRecord SourceOf(const store::Record& record, std::string_view role) {
-  return {record.id, record.department, record.source_ref, record.document_no, std::string(role)};
+  return {record.id, record.department, record.source_ref, record.document_no, role};
 }
 
 // A membership being built, with what finalising it needs.
@@ -74,14 +73,14 @@ struct Draft {
 
 // The term of a listing by the first rule whose conditions hold.
 std::optional<Date> TermEnd(const ListDefinition& list, const store::Record& record,
-                            std::string& scratch, std::vector<DerivationIssue>* issues) {
-  const std::string_view payload = record.payload;
+                            const PayloadFields& fields, std::string& scratch,
+                            std::vector<DerivationIssue>* issues) {
   for (const TermRule& term : list.terms) {
-    if (!Holds(term.when, payload, scratch)) continue;
+    if (!Holds(term.when, fields, scratch)) continue;
     // The record's own last listed day, when it gives one: the term ends the day after.
     for (const std::string& field : term.end_fields) {
-      if (std::optional<Date> last_day = FieldDate(payload, field)) return last_day->AddDays(1);
-      if (internal::FindField(payload, field)) {
+      if (std::optional<Date> last_day = fields.DateValue(field)) return last_day->AddDays(1);
+      if (fields.Find(field)) {
         Report(issues, record, list.key, "bad_field",
                fmt::format("{} is not a date YYYY-MM-DD; the list's default term applies", field));
       }
@@ -93,7 +92,7 @@ std::optional<Date> TermEnd(const ListDefinition& list, const store::Record& rec
         if (term.months > 0) return record.decided_at.AddMonths(term.months);
         return std::nullopt;
       case TermRuleKind::kYearEnd: {
-        std::optional<int64_t> year = FieldInt(payload, term.year_field);
+        std::optional<int64_t> year = fields.Int(term.year_field);
         if (!year || *year < 1000 || *year > 9999) {
           Report(issues, record, list.key, "bad_field",
                  fmt::format("{} is not a year: the listing has no fixed term", term.year_field));
@@ -107,11 +106,11 @@ std::optional<Date> TermEnd(const ListDefinition& list, const store::Record& rec
 }
 
 // The removal the listing record itself states (a revision with "removal" / "removed_on").
-void RecordedRemoval(const ListDefinition& list, const store::Record& record, Draft& draft,
-                     std::string& scratch, std::vector<DerivationIssue>* issues) {
-  const std::string_view payload = record.payload;
-  std::optional<std::string_view> event = FieldText(payload, "removal", scratch);
-  std::optional<Date> removed_on = FieldDate(payload, "removed_on");
+void RecordedRemoval(const ListDefinition& list, const store::Record& record,
+                     const PayloadFields& fields, Draft& draft, std::string& scratch,
+                     std::vector<DerivationIssue>* issues) {
+  std::optional<std::string_view> event = fields.Text("removal", scratch);
+  std::optional<Date> removed_on = fields.DateValue("removed_on");
   if (!event && !removed_on) return;
   EndCandidate end;
   end.cause = RemovalCause::kRemovalEvent;
@@ -124,16 +123,15 @@ void RecordedRemoval(const ListDefinition& list, const store::Record& record, Dr
                          list.key));
     }
   }
-  if (std::optional<std::string_view> document =
-          FieldText(payload, "removal_document_no", scratch)) {
+  if (std::optional<std::string_view> document = fields.Text("removal_document_no", scratch)) {
     end.document_no = std::string(*document);
   }
   Consider(draft.decided_end, std::move(end));
 }
 
 Draft StartMembership(const ListDefinition& list, const store::Record& record,
-                      const store::Subject& subject, bool kind_public, std::string& scratch,
-                      std::vector<DerivationIssue>* issues) {
+                      const PayloadFields& fields, const store::Subject& subject, bool kind_public,
+                      std::string& scratch, std::vector<DerivationIssue>* issues) {
   Draft draft;
   draft.listing = &record;
   Membership& membership = draft.membership;
@@ -142,11 +140,11 @@ Draft StartMembership(const ListDefinition& list, const store::Record& record,
   membership.sources.push_back(SourceOf(record, "listing"));
   membership.entered_on = record.decided_at;
   membership.is_public = list.is_public && kind_public && record.published;
-  draft.base_term_end = TermEnd(list, record, scratch, issues);
-  if (std::optional<int64_t> months = FieldInt(record.payload, "extension_months")) {
+  draft.base_term_end = TermEnd(list, record, fields, scratch, issues);
+  if (std::optional<int64_t> months = fields.Int("extension_months")) {
     draft.extension_months = static_cast<int>(std::clamp<int64_t>(*months, -100000, 100000));
   }
-  RecordedRemoval(list, record, draft, scratch, issues);
+  RecordedRemoval(list, record, fields, draft, scratch, issues);
   switch (record.status) {
     case store::RecordStatus::kWithdrawn:
       Consider(draft.decided_end,
@@ -165,20 +163,20 @@ Draft StartMembership(const ListDefinition& list, const store::Record& record,
 void ApplyAction(const ListCatalog& lists, const store::Record& action, std::string_view verb,
                  std::vector<Draft>& drafts, std::string& scratch,
                  std::vector<DerivationIssue>* issues) {
-  const std::string_view payload = action.payload;
+  const PayloadFields fields(action.payload);
   if (verb != "delist" && verb != "extend") {
     Report(issues, action, "", "bad_field",
            fmt::format("list_action {} is unknown; use \"delist\" or \"extend\"", verb));
     return;
   }
-  std::optional<std::string_view> target = FieldText(payload, "target_document_no", scratch);
+  std::optional<std::string_view> target = fields.Text("target_document_no", scratch);
   if (!target || target->empty()) {
     Report(issues, action, "", "no_target",
            "a list action names the listing it acts on in target_document_no");
     return;
   }
   std::string target_document(*target);
-  std::optional<std::string_view> named = FieldText(payload, "list", scratch);
+  std::optional<std::string_view> named = fields.Text("list", scratch);
   std::string named_list = named ? std::string(*named) : std::string();
   const bool names_a_key = !named_list.empty() && lists.Find(named_list) != nullptr;
 
@@ -189,7 +187,7 @@ void ApplyAction(const ListCatalog& lists, const store::Record& action, std::str
     if (std::find(list.kinds.begin(), list.kinds.end(), action.kind) == list.kinds.end()) continue;
     // An action naming a list acts on that list only: by key, or the way a listing names it.
     if (!named_list.empty() &&
-        (names_a_key ? list.key != named_list : !Holds(list.when, payload, scratch))) {
+        (names_a_key ? list.key != named_list : !Holds(list.when, fields, scratch))) {
       continue;
     }
     found = true;
@@ -204,7 +202,7 @@ void ApplyAction(const ListCatalog& lists, const store::Record& action, std::str
       EndCandidate end;
       end.on = action.decided_at;
       end.cause = RemovalCause::kDelisting;
-      if (std::optional<std::string_view> event = FieldText(payload, "removal", scratch)) {
+      if (std::optional<std::string_view> event = fields.Text("removal", scratch)) {
         end.event = std::string(*event);
         if (list.FindRemovalEvent(end.event) == nullptr) {
           Report(issues, action, list.key, "unknown_removal_event",
@@ -216,7 +214,7 @@ void ApplyAction(const ListCatalog& lists, const store::Record& action, std::str
       Consider(draft.decided_end, std::move(end));
       draft.membership.sources.push_back(SourceOf(action, "delisting"));
     } else {
-      std::optional<int64_t> months = FieldInt(payload, "extension_months");
+      std::optional<int64_t> months = fields.Int("extension_months");
       if (!months || *months <= 0) {
         Report(issues, action, list.key, "bad_field",
                "an extension gives extension_months, a positive whole number");
@@ -301,7 +299,8 @@ Membership Finish(Draft& draft, Date today, std::vector<DerivationIssue>* issues
 
 bool IsListAction(const store::Record& record) {
   std::string scratch;
-  std::optional<std::string_view> action = FieldText(record.payload, "list_action", scratch);
+  const PayloadFields fields(record.payload);
+  std::optional<std::string_view> action = fields.Text("list_action", scratch);
   return action && !action->empty();
 }
 
@@ -336,8 +335,8 @@ std::vector<Membership> DeriveMemberships(const ListCatalog& lists, const store:
     const ListCatalog::KindLists* kind_lists = lists.ForKind(record.kind);
     if (kind_lists == nullptr) continue;
     if (record.decided_at > today) continue;  // not decided yet on that day
-    const std::string_view payload = record.payload;
-    if (std::optional<std::string_view> verb = FieldText(payload, "list_action", scratch);
+    const PayloadFields fields(record.payload);
+    if (std::optional<std::string_view> verb = fields.Text("list_action", scratch);
         verb && !verb->empty()) {
       actions.emplace_back(&record, std::string(*verb));
       continue;
@@ -351,8 +350,9 @@ std::vector<Membership> DeriveMemberships(const ListCatalog& lists, const store:
         const ListDefinition& list = lists.lists()[index];
         if (list.catch_all != (pass == 1)) continue;
         if (!list.AllowsSubject(subject.kind)) continue;
-        if (!Holds(list.when, payload, scratch)) continue;
-        drafts.push_back(StartMembership(list, record, subject, kind_public, scratch, issues));
+        if (!Holds(list.when, fields, scratch)) continue;
+        drafts.push_back(
+            StartMembership(list, record, fields, subject, kind_public, scratch, issues));
         taken = true;
       }
     }

@@ -911,5 +911,22 @@ TEST(PayloadTest, ReadsTopLevelAndExtraFieldsWithoutATree) {
   EXPECT_EQ(internal::FieldText("", "k", scratch), std::nullopt);
 }
 
+TEST(PayloadTest, OneIndexServesManyLookupsEvenOfLargeObjects) {
+  std::string payload = R"({"extra":{"removed_on":"2024-08-01"},"ground":"1")";
+  for (int i = 0; i < 60; ++i) payload += fmt::format(R"(,"k{:02}":{})", i, i);
+  payload += R"(,"\u006cist":"escaped key","zz":"last"})";
+  internal::PayloadFields fields(payload);
+  std::string scratch;
+  EXPECT_EQ(fields.Text("list_action", scratch), std::nullopt);  // absent: no index needed
+  EXPECT_EQ(fields.Text("ground", scratch), "1");
+  EXPECT_EQ(fields.DateValue("removed_on"), Day(2024, 8, 1));
+  EXPECT_EQ(fields.Int("k05"), 5);
+  EXPECT_EQ(fields.Int("k59"), 59);  // beyond the index's capacity: found by scanning
+  EXPECT_EQ(fields.Text("zz", scratch), "last");
+  EXPECT_EQ(fields.Text("list", scratch), std::nullopt);  // a key written with escapes
+  EXPECT_EQ(fields.Text("extra.removed_on", scratch), "2024-08-01");
+  EXPECT_EQ(fields.Text("extra.ground", scratch), std::nullopt);
+}
+
 }  // namespace
 }  // namespace credence::lists
