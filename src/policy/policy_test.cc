@@ -468,10 +468,11 @@ std::vector<PolicyFile> DefaultFilesWith(std::vector<PolicyFile> more) {
 
 std::string DeclareExtensions(std::vector<PolicyFile>& files, std::string_view list) {
   for (PolicyFile& file : files) {
-    size_t pos = file.text.find("extensions = []");
+    // Replaces the whole declaration, whatever the default policy declares.
+    size_t pos = file.text.find("\nextensions = [");
     if (pos != std::string::npos) {
-      file.text.replace(pos, std::string_view("extensions = []").size(),
-                        std::string("extensions = ") + std::string(list));
+      size_t end = file.text.find(']', pos);
+      file.text.replace(pos + 1, end - pos, std::string("extensions = ") + std::string(list));
       return file.name;
     }
   }
@@ -482,20 +483,22 @@ TEST(ExtensionTest, KeepsDeclaredTablesAsJsonMergedAcrossFiles) {
   std::vector<PolicyFile> files =
       DefaultFilesWith({{"measures_a.toml",
                          "[[measure]]\nkey = \"procurement_ban\"\nyears = [1, 3]\n"
-                         "since = 2024-01-01\n\n[rating_model]\nversion = \"enterprise-2026.1\"\n"},
+                         "since = 2024-01-01\n\n[sample_model]\nversion = \"enterprise-2026.1\"\n"},
                         {"measures_b.toml",
                          "[[measure]]\nkey = \"green_channel\"\nscale = 0.5\n\n"
-                         "[rating_model]\nbase = 1000\n"}});
-  ASSERT_EQ(DeclareExtensions(files, "[\"measure\", \"rating_model\"]"), "catalog.toml");
+                         "[sample_model]\nbase = 1000\n"}});
+  ASSERT_EQ(DeclareExtensions(files, "[\"measure\", \"sample_model\", \"rating_model\", \"list\"]"),
+            "catalog.toml");
   Result<Catalog> catalog = ParseCatalog(files);
   ASSERT_TRUE(catalog.has_value()) << catalog.error().ToString();
 
-  EXPECT_THAT(catalog->extension_tables(), ElementsAre("measure", "rating_model"));
+  EXPECT_THAT(catalog->extension_tables(),
+              ElementsAre("measure", "sample_model", "rating_model", "list"));
   const JsonValue* measures = catalog->extension("measure");
   ASSERT_NE(measures, nullptr);
   EXPECT_EQ(ToJson(*measures), R"([{"key":"procurement_ban","years":[1,3],"since":"2024-01-01"},)"
                                R"({"key":"green_channel","scale":0.5}])");
-  const JsonValue* model = catalog->extension("rating_model");
+  const JsonValue* model = catalog->extension("sample_model");
   ASSERT_NE(model, nullptr);
   EXPECT_EQ(ToJson(*model), R"({"version":"enterprise-2026.1","base":1000})");
 
@@ -509,12 +512,12 @@ TEST(ExtensionTest, KeepsDeclaredTablesAsJsonMergedAcrossFiles) {
 
 TEST(ExtensionTest, ReportsAKeySetTwiceAcrossFiles) {
   std::vector<PolicyFile> files = DefaultFilesWith(
-      {{"a.toml", "[rating_model]\nbase = 1000\n"}, {"b.toml", "\n[rating_model]\nbase = 900\n"}});
-  DeclareExtensions(files, "[\"rating_model\"]");
+      {{"a.toml", "[sample_model]\nbase = 1000\n"}, {"b.toml", "\n[sample_model]\nbase = 900\n"}});
+  DeclareExtensions(files, "[\"sample_model\", \"rating_model\", \"list\"]");
   Result<Catalog> catalog = ParseCatalog(files);
   ASSERT_FALSE(catalog.has_value());
   ASSERT_EQ(catalog.error().details().size(), 1u) << catalog.error().ToString();
-  EXPECT_THAT(catalog.error().details()[0].message(), HasSubstr("b.toml:2: rating_model.base"));
+  EXPECT_THAT(catalog.error().details()[0].message(), HasSubstr("b.toml:2: sample_model.base"));
 }
 
 TEST(ExtensionTest, CannotShadowTheCatalogsOwnTables) {
