@@ -42,6 +42,23 @@
 //
 // Everything here is pure and thread-safe, except ApplyExpiry, which writes through the
 // transaction it is given. No function reads a clock: "today" and "at" are parameters.
+//
+// How it is meant to be called:
+//  - public views and counts: IsPublicOn(record, catalog, subject.kind, clock.Today()); the
+//    subject's own view shows PublicityStateKey(StateOn(...)), RestorableFrom and ExpiresOn;
+//  - the rating: StateOn, RestorableFrom and ExpiresOn per record for "what would change it";
+//  - the expiry job (`credence lifecycle run --data DIR [--at DATE]`, and daily inside serve),
+//    with `at` the run's instant (StartOfDayShanghai(DATE) for --at) and today = its day:
+//        for each page of records (RecordHeads by id; best a store query selecting status active
+//        and publicity_max_end <= today, which store does not offer yet):
+//          ExpiryPlan plan = PlanExpiry(heads, today);
+//          auto txn = store.BeginWrite();
+//          counts += ApplyExpiry(*txn, plan.due, at, "lifecycle", &touched);
+//          txn->Commit();   // then re-index and re-rate the `touched` subjects
+//        report examined, expired and skipped;
+//  - the restoration workflow: Restore(current, catalog, at, decision) on the record read in
+//    the write transaction, then ReviseRecord and an audit entry ("record.restore"); likewise
+//    Withdraw ("record.withdraw") and Reinstate ("record.reinstate") outside the ingest.
 #pragma once
 
 #include <cstdint>
