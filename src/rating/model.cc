@@ -358,7 +358,7 @@ class ModelBuilder {
         factor.feature = found->feature;
       }
       for (std::string_view record_only : {"tier", "field", "value", "decay", "window_months",
-                                           "include_unpublished", "latest_only"}) {
+                                           "include_unpublished", "latest_only", "while_listed"}) {
         if (reader.Has(record_only)) {
           reader.Get(record_only, false);
           problems_.Add("invalid", reader.PathOf(record_only), "applies to record factors only");
@@ -439,6 +439,14 @@ class ModelBuilder {
     factor.include_unpublished = reader.Bool("include_unpublished").value_or(false);
     factor.latest_only = reader.Bool("latest_only").value_or(false);
     match.latest_only = factor.latest_only;
+    factor.while_listed = reader.Bool("while_listed").value_or(false);
+    if (factor.while_listed && !FeedsAList(factor.kind)) {
+      problems_.Add("invalid", reader.PathOf("while_listed"),
+                    fmt::format("no list of the lists policy is fed by records of kind {}: they "
+                                "would never count",
+                                Quoted(factor.kind)));
+      ok = false;
+    }
     if (factor.decay == Decay::kLinear && factor.window_months == 0 &&
         !EveryRecordHasPublicityEnd(*kind, factor.tier)) {
       problems_.Add("missing", reader.PathOf("window_months"),
@@ -479,6 +487,20 @@ class ModelBuilder {
       return std::nullopt;
     }
     return factor;
+  }
+
+  // Whether a list of the lists policy ([[list]] kinds) takes records of this kind.
+  bool FeedsAList(std::string_view kind) const {
+    const JsonValue* lists = catalog_.extension("list");
+    if (lists == nullptr || !lists->is_array()) return false;
+    for (const JsonValue& list : lists->as_array()) {
+      const JsonValue* kinds = list.Find("kinds");
+      if (kinds == nullptr || !kinds->is_array()) continue;
+      for (const JsonValue& each : kinds->as_array()) {
+        if (each.is_string() && each.as_string() == kind) return true;
+      }
+    }
+    return false;
   }
 
   bool EveryRecordHasPublicityEnd(const policy::RecordKind& kind, Tier tier) const {

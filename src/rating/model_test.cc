@@ -209,14 +209,15 @@ TEST(RatingModelTest, ASubjectKindBelongsToOneModel) {
                                   "\"enterprise\" is already rated by model \"enterprise\""));
 }
 
-TEST(RatingModelTest, ListPatternsMustNameListsOfTheListsPolicy) {
-  policy::PolicyFile lists{"lists.toml",
-                           "[[list]]\nkey = \"court_dishonest_debtors\"\n\n"
-                           "[[list]]\nkey = \"serious_dishonesty_market\"\n\n"
-                           "[[list]]\nkey = \"incentive_national\"\n"};
-  EXPECT_THAT(Problems(testing::kTestRatingPolicy, {lists}),
-              UnorderedElementsAre("rating.toml: rating_model.a_plus.on_list: \"key_support*\" "
+TEST(RatingModelTest, ListRulesMustNameListsOfTheListsPolicy) {
+  EXPECT_THAT(Problems(Edited("\"key_support*\"", "\"key_supports*\"")),
+              UnorderedElementsAre("rating.toml: rating_model.a_plus.on_list: \"key_supports*\" "
                                    "matches no list of the lists policy"));
+  EXPECT_THAT(Problems(Edited("value = \"kept\"\nwindow_months = 36",
+                              "value = \"kept\"\nwindow_months = 36\nwhile_listed = true")),
+              UnorderedElementsAre("rating.toml: rating_model.factor.commitment.kept.while_listed: "
+                                   "no list of the lists policy is fed by records of kind "
+                                   "\"commitment\": they would never count"));
 }
 
 TEST(RatingModelTest, ReportsTheFileThatSetsTheEntry) {

@@ -73,23 +73,6 @@ std::string_view RatingModels::MatchField(std::string_view kind) const {
   return {};
 }
 
-RatingRecord RatingModels::View(const store::Record& record) const {
-  RatingRecord view;
-  view.id = record.id;
-  view.kind = record.kind;
-  view.department = record.department;
-  view.source_ref = record.source_ref;
-  view.tier = policy::ParseTier(record.tier).value_or(policy::Tier::kNone);
-  std::string_view field = MatchField(record.kind);
-  if (!field.empty()) view.match_value = FindJsonString(record.payload, field).value_or("");
-  view.decided_at = record.decided_at;
-  view.restorable_from = record.publicity_min_end;
-  view.publicity_max_end = record.publicity_max_end;
-  view.published = record.published;
-  view.status = record.status;
-  return view;
-}
-
 namespace {
 
 // a / b rounded to the nearest integer, halves away from zero; b > 0.
@@ -161,9 +144,9 @@ class Evaluator {
     raw_ = model_.base_;
 
     AddFeatures();
+    CountMemberships(scratch);
     for (const RatingRecord& record : input_.records) Consider(record, scratch);
     ChooseLatest(scratch);
-    CountMemberships(scratch);
 
     std::sort(
         scratch.counted.begin(), scratch.counted.end(),
@@ -237,6 +220,7 @@ class Evaluator {
       if (!until || window_end < *until) until = window_end;
     }
     if (until && as_of_ >= *until) return;
+    if (factor.while_listed && !Listed(record.id, scratch)) return;
 
     int64_t points = factor.points;
     if (factor.decay == Decay::kLinear && until) {
@@ -251,6 +235,13 @@ class Evaluator {
     counted.counts_until = until;
     counted.caps = RecordTriggers(record, counted.factor);
     (factor.latest_only ? scratch.latest : scratch.counted).push_back(counted);
+  }
+
+  // Whether an active membership rests on the record.
+  static bool Listed(int64_t record_id, const Scratch& scratch) {
+    return std::any_of(
+        scratch.grounded.begin(), scratch.grounded.end(),
+        [&](const Scratch::Grounded& grounded) { return grounded.record_id == record_id; });
   }
 
   // The record rules a counting record triggers.
@@ -400,8 +391,8 @@ class Evaluator {
       // What the record takes with it: its points and triggers, and the memberships it grounds.
       std::array<int32_t, 32> own{};
       int own_a_plus_lists = 0;
-      std::optional<Date> expires_on = counted.counts_until;
-      bool never_ends = !expires_on.has_value();
+      std::optional<Date> listings_end;  // the last end of the memberships resting on it
+      bool listed_without_end = false;
       for (uint32_t mask = counted.caps; mask != 0; mask &= mask - 1) ++own[std::countr_zero(mask)];
       for (uint32_t mask = counted.successor_caps; mask != 0; mask &= mask - 1) {
         --own[std::countr_zero(mask)];
@@ -412,14 +403,24 @@ class Evaluator {
           ++own[std::countr_zero(mask)];
         }
         if (grounded.a_plus_list) ++own_a_plus_lists;
-        // The record's consequences last while the membership it grounds does.
         if (!grounded.term_end) {
-          never_ends = true;
-        } else if (expires_on && *grounded.term_end > *expires_on) {
-          expires_on = grounded.term_end;
+          listed_without_end = true;
+        } else if (!listings_end || *grounded.term_end > *listings_end) {
+          listings_end = grounded.term_end;
         }
       }
-      if (never_ends) expires_on.reset();
+      // When the record and all it brings with it stop by themselves: its own end, or later the
+      // end of the listings it grounds. A while_listed record counts only while listed, so its
+      // listings' end is the end of everything it costs.
+      std::optional<Date> expires_on;
+      if (!listed_without_end) {
+        if (model_.factors_[counted.factor].while_listed) {
+          expires_on = listings_end;
+        } else if (counted.counts_until) {
+          expires_on =
+              std::max(*counted.counts_until, listings_end.value_or(*counted.counts_until));
+        }
+      }
       WhatIf what_if;
       what_if.contribution = contribution;
       what_if.score = Clamp(raw_ - counted.points + counted.successor_points);

@@ -10,7 +10,8 @@
 //    [min_score, max_score]. A record counts on the as-of day when its kind and value match a
 //    factor of the model, it was decided on or before that day, it is active (not withdrawn,
 //    restored or expired), the day is before the end of its publicity window and before its
-//    factor's window, and it is published or its factor includes unpublished records. Linear
+//    factor's window, it is published or its factor includes unpublished records, and, for a
+//    while_listed factor, an active membership rests on it. Linear
 //    decay scales a record's points by the days left in that window over the window's length,
 //    rounded once (halves away from zero). A latest_only factor counts only the newest record of
 //    its kind.
@@ -23,18 +24,21 @@
 //    publicity rules (policy.h PublicityWindow): the window of a record decided on day d ends on
 //    d.AddMonths(N), the first day outside it; 2024-02-29 + 12 months = 2025-02-28.
 //
-// How it is meant to be called:
-//   Result<RatingModels> models = LoadRatingModels(catalog);     // once per policy load
-//   const RatingModel* model = models->ForKind(subject.kind);    // nullptr: kind not rated
-//   std::vector<RatingRecord> records;                           // per subject
-//   for (const store::Record& r : stored) records.push_back(models->View(r));
-//   std::vector<RatingMembership> memberships = ...;             // from the lists module
-//   Rating rating;                                               // reused across subjects
-//   Evaluate(*model, {&subject, records, memberships}, as_of, rating);
-//   std::string json = RatingJson(rating);                       // what the API returns
-//   digest.Add(subject.code, json);                              // bulk runs, in code order
-// The views in RatingRecord and RatingMembership must outlive the Evaluate call only; a Rating
-// owns its strings but points into its RatingModel, which must outlive it.
+// How it is meant to be called (the API after an ingest, or a bulk run with one rater per
+// thread, subjects in code order):
+//   Result<RatingModels> models = LoadRatingModels(catalog);       // once per policy load
+//   Result<lists::ListCatalog> lists = lists::ListCatalog::Load(catalog);
+//   SubjectRater rater(catalog, *models, *lists);                  // per thread; reuse it
+//   Rating rating;                                                 // reuse it too
+//   if (rater.Rate(subject, records, as_of, rating)) {             // records: current versions
+//     std::string json = RatingJson(rating);                       // what the API returns
+//     digest.Add(subject.code, json);                              // bulk runs
+//   }
+// SubjectRater derives the list memberships (lists::DeriveMemberships) and the record views
+// (RatingModels::View) and calls Evaluate. Callers with their own compact scan of the store can
+// build RatingRecord and RatingMembership views themselves and call Evaluate directly: the views
+// must outlive that call only. A Rating owns its strings but points into its RatingModel, which
+// must outlive it.
 //
 // Thread safety: RatingModels is immutable after loading and may be shared by any number of
 // threads; Evaluate and RatingJson are reentrant. A Rating or RatingDigest is used by one
@@ -52,6 +56,7 @@
 
 #include "common/result.h"
 #include "common/time.h"
+#include "lists/lists.h"
 #include "policy/policy.h"
 #include "store/store.h"
 
@@ -123,6 +128,10 @@ struct Factor {
   int window_months = 0;  // 0: the record's publicity window alone
   bool include_unpublished = false;
   bool latest_only = false;
+  // Counts only while an active list membership rests on the record: a listing the court or a
+  // department removed (performance, correction) costs nothing more, even while the record
+  // itself is still public.
+  bool while_listed = false;
   int32_t points = 0;  // at full weight, in this model; features other than years: the points
   policy::Text text;   // template; placeholders {date} {points} {department} {years}
 };
@@ -222,15 +231,23 @@ class RatingModels {
   const RatingModel* ForKind(policy::SubjectKind kind) const;
   // The payload field (dotted) records of this kind are matched on; empty when none.
   std::string_view MatchField(std::string_view kind) const;
-  // A view of a stored record; it borrows the record's strings. The match value is read from
-  // the payload without allocating when it is a plain JSON string.
-  RatingRecord View(const store::Record& record) const;
+  // A view of a stored record (its current version) as of a day; it borrows the record's
+  // strings. The status is the one the record had that day (lifecycle::StateOn: a withdrawal
+  // or restoration written later did not hold yet), restorable_from is
+  // lifecycle::RestorableFrom, and the match value is read from the payload without allocating.
+  // List action records (lists::IsListAction) are not records to rate: callers leave them out
+  // (SubjectRater does).
+  RatingRecord View(const store::Record& record, const policy::Catalog& catalog, Date as_of) const;
 
  private:
   friend class ModelBuilder;
   std::vector<RatingModel> models_;
   std::vector<std::pair<std::string, std::string>> match_fields_;  // kind → field
 };
+
+// The view of a derived list membership: its list key, the record it rests on, the first day
+// off the list (the earlier of its term end and a decided removal) and whether it is active.
+RatingMembership MembershipView(const lists::Membership& membership);
 
 // Loads and validates the [rating_model] table of the policy (policy/rating.toml). Every problem
 // is one detail of the error (reason "invalid_policy"), its message "file: key.path: what is
@@ -299,6 +316,28 @@ struct Rating {
 // reuses its capacity, for bulk runs.
 void Evaluate(const RatingModel& model, const RatingInput& input, Date as_of, Rating& out);
 Rating Evaluate(const RatingModel& model, const RatingInput& input, Date as_of);
+
+// Rates subjects from what the store holds (see the top of this file). Keeps its buffers
+// between subjects: one rater per thread. The catalog, models and lists must outlive it.
+class SubjectRater {
+ public:
+  SubjectRater(const policy::Catalog& catalog, const RatingModels& models,
+               const lists::ListCatalog& lists)
+      : catalog_(catalog), models_(models), lists_(lists) {}
+
+  // Rates subject on as_of from records, its current record versions in any order (records of
+  // other subjects are ignored). False, with out untouched, when the policy rates no subject of
+  // its kind.
+  bool Rate(const store::Subject& subject, std::span<const store::Record> records, Date as_of,
+            Rating& out);
+
+ private:
+  const policy::Catalog& catalog_;
+  const RatingModels& models_;
+  const lists::ListCatalog& lists_;
+  std::vector<RatingRecord> records_;
+  std::vector<RatingMembership> memberships_;
+};
 
 // The explanation of one contribution in plain words, placeholders filled.
 policy::Text ContributionText(const Rating& rating, const Contribution& contribution);

@@ -256,11 +256,13 @@ TEST_F(RatingTest, TheCourtListSetsD) {
   EXPECT_EQ(rating.level, Level::kD);
   EXPECT_THAT(CapsOf(rating), ElementsAre("court_list"));
 
-  // Off the list (performed), the same records give the level of the score.
+  // Off the list (performed): the listing neither sets D nor costs points any more (the debtor
+  // factor counts while listed). 970 points would be A+, but A+ needs an incentive list.
   listed.active = false;
   Rating off = Rate(records, {&listed, 1});
-  EXPECT_EQ(off.level, Enterprise().LevelForScore(off.score));
-  EXPECT_TRUE(off.caps.empty());
+  EXPECT_EQ(off.score, Baseline() + 2 * kHonour);
+  EXPECT_EQ(off.level, Level::kA);
+  EXPECT_THAT(CapsOf(off), ElementsAre("a_plus_clean_record", "a_plus_list"));
 }
 
 TEST_F(RatingTest, ASeriousDishonestyListSetsD) {
@@ -497,6 +499,29 @@ TEST_F(RatingTest, WhatIfsAgreeWithReRatingWithoutTheRecord) {
   EXPECT_EQ(ways, 2);
 }
 
+TEST_F(RatingTest, AWhileListedRecordCountsOnlyWhileItsListingIsActive) {
+  RatingRecord debtor = Rec("dishonest_debtor", D("2025-03-01"), Tier::kNone, "", "court");
+  ASSERT_EQ(debtor.publicity_max_end, D("2027-03-01"));
+  const int points = Decayed(kDebtor, debtor.decided_at, *debtor.publicity_max_end, kToday);
+  // Not listed (never, or removed on performance): it costs nothing, though still public.
+  EXPECT_EQ(Rate({&debtor, 1}).score, Baseline());
+  RatingMembership removed{"court_dishonest_debtor", debtor.id, D("2025-10-01"), false};
+  EXPECT_EQ(Rate({&debtor, 1}, {&removed, 1}).score, Baseline());
+  // A listing resting on another record does not count for it.
+  RatingMembership other{"court_dishonest_debtor", debtor.id + 100, std::nullopt, true};
+  Rating other_rating = Rate({&debtor, 1}, {&other, 1});
+  EXPECT_EQ(other_rating.score, Baseline());
+  EXPECT_EQ(other_rating.level, Level::kD) << "the listing itself still sets D";
+
+  // Listed until 2026-01-01, before the record's own publicity ends: all it costs ends then.
+  RatingMembership listed{"court_dishonest_debtor", debtor.id, D("2026-01-01"), true};
+  Rating rating = Rate({&debtor, 1}, {&listed, 1});
+  EXPECT_EQ(rating.score, Baseline() + points);
+  ASSERT_EQ(rating.what_if.size(), 1u);
+  EXPECT_EQ(rating.what_if[0].expires_on, D("2026-01-01"));
+  EXPECT_EQ(rating.what_if[0].score, Baseline());
+}
+
 TEST_F(RatingTest, AListingWithoutTermLeavesNoExpiry) {
   RatingRecord debtor = Rec("dishonest_debtor", D("2025-03-01"), Tier::kNone, "", "court");
   // Ground 1 (able but refusing to perform): listed until performance.
@@ -643,32 +668,6 @@ TEST_F(RatingTest, PersonsAreRatedOnlyOnWhatTheirModelScores) {
   RatingMembership listed{"court_dishonest_debtor", debtor.id, std::nullopt, true};
   Rating listed_rating = Rate(records, {&listed, 1}, kToday, &person);
   EXPECT_EQ(listed_rating.level, Level::kD);
-}
-
-TEST_F(RatingTest, ViewsAStoredRecordReadingTheMatchFieldFromThePayload) {
-  store::Record stored;
-  stored.id = 42;
-  stored.kind = "contract_performance";
-  stored.department = "public_resource_trading";
-  stored.source_ref = "HT-1";
-  stored.decided_at = D("2025-06-01");
-  stored.payload =
-      R"({"amount_yuan":500000,"content":"合同履约评价：违约","extra":{"evaluation":"breach",)"
-      R"("project":"温州市\"某\"工程","result":"违约"},"kind":"contract_performance"})";
-  RatingRecord view = models_->View(stored);
-  EXPECT_EQ(view.match_value, "breach");
-  EXPECT_EQ(view.id, 42);
-  EXPECT_EQ(models_->MatchField("contract_performance"), "extra.evaluation");
-  EXPECT_EQ(models_->MatchField("admin_penalty"), "");
-  EXPECT_EQ(Rate({&view, 1}).score, Baseline() - 60);
-
-  stored.kind = "admin_penalty";
-  stored.tier = "serious";
-  stored.publicity_max_end = D("2028-06-01");
-  RatingRecord penalty = models_->View(stored);
-  EXPECT_EQ(penalty.tier, Tier::kSerious);
-  EXPECT_EQ(penalty.match_value, "");
-  EXPECT_EQ(penalty.publicity_max_end, D("2028-06-01"));
 }
 
 TEST(FindJsonStringTest, FollowsDottedPathsAndSkipsOtherValues) {

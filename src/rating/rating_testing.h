@@ -14,10 +14,11 @@
 
 namespace credence::rating::testing {
 
-// The default policy files except the default rating model.
+// The default policy files except the default rating model (the lists policy included: rating
+// rules name its lists).
 inline std::vector<policy::PolicyFile> CorePolicyFiles() {
   std::vector<policy::PolicyFile> files;
-  for (const char* name : {"catalog.toml", "departments.toml", "publicity.toml",
+  for (const char* name : {"catalog.toml", "departments.toml", "lists.toml", "publicity.toml",
                            "record_kinds.toml", "settings.toml"}) {
     std::ifstream in(std::filesystem::path(CREDENCE_SOURCE_DIR) / "policy" / name);
     files.push_back({name, std::string(std::istreambuf_iterator<char>(in), {})});
@@ -74,6 +75,7 @@ text = { zh = "{date}严重处罚扣{points}分", en = "Serious penalty of {date
 key = "dishonest_debtor"
 kind = "dishonest_debtor"
 decay = "linear"
+while_listed = true
 text = { zh = "{date}失信被执行人扣{points}分", en = "Dishonest debtor since {date}: {points} off" }
 
 [[rating_model.factor]]
