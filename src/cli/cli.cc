@@ -270,6 +270,37 @@ int Demo(const StoreOptions& store_options, int64_t subjects, uint64_t seed) {
                            [&](int64_t done, int64_t total) { bar.Update(done, total); });
   bar.Finish();
   if (!summary) return ExitWith(summary.error());
+  // Tokens for the tour in README.md, written once to the data directory (readable by its owner
+  // only): a department that submits feeds, the court, an operator and an auditor.
+  if (store_options.store_url.empty()) {
+    fs::path tokens_file = fs::path(store_options.data_dir) / "demo-tokens.txt";
+    if (!fs::exists(tokens_file)) {
+      SecureRandom random;
+      std::string lines;
+      struct DemoToken {
+        auth::Role role;
+        const char* department;
+        const char* label;
+      };
+      for (const DemoToken& demo_token :
+           {DemoToken{auth::Role::kDepartment, "market_regulation", "demo: market regulation"},
+            DemoToken{auth::Role::kDepartment, "court", "demo: court"},
+            DemoToken{auth::Role::kOperator, "", "demo: city operator"},
+            DemoToken{auth::Role::kAuditor, "", "demo: auditor"}}) {
+        auto created = auth::CreateToken(*context->store, random, *context->clock, demo_token.role,
+                                         demo_token.department, "", demo_token.label, "demo");
+        if (!created) return ExitWith(created.error());
+        lines += fmt::format("{}\t{}\t{}\n", auth::RoleKey(demo_token.role),
+                             *demo_token.department ? demo_token.department : "-", created->secret);
+      }
+      std::ofstream out(tokens_file);
+      out << "# role\tdepartment\ttoken (demo city only: never use these in production)\n" << lines;
+      out.close();
+      fs::permissions(tokens_file, fs::perms::owner_read | fs::perms::owner_write,
+                      fs::perm_options::replace);
+      std::cout << "demo tokens written to " << tokens_file.string() << "\n";
+    }
+  }
   std::cout << fmt::format(
       "demo city: {} subjects, {} records in {} batches, {} rejected, {:.1f} s ({:.0f} "
       "records/s)\n",
