@@ -11,15 +11,17 @@
 //    factor of the model, it was decided on or before that day, it is active (not withdrawn,
 //    restored or expired), the day is before the end of its publicity window and before its
 //    factor's window, it is published or its factor includes unpublished records, and, for a
-//    while_listed factor, an active membership rests on it. Linear
-//    decay scales a record's points by the days left in that window over the window's length,
-//    rounded once (halves away from zero). A latest_only factor counts only the newest record of
-//    its kind.
+//    while_listed factor, an active membership rests on it. Linear decay scales a record's
+//    points by the days left in that window over the window's length, rounded once (halves away
+//    from zero). A latest_only factor counts only the newest counting record of its kind.
 //  - level: the highest level whose minimum the score reaches; A+ further needs no negative
 //    record (one matching a factor with negative points, withdrawn ones excepted) decided within
 //    the last clean_years, and an active membership of an incentive or key-support list. Then
 //    every cap rule triggered (a membership of a listed list, or a counting record of the named
 //    factors decided within the rule's months) lowers the level to the rule's level.
+//  - Records are taken with the status they have: the engine does not replay history. Rating a
+//    past day is right as far as the views say what held then (RatingModels::View does, from
+//    each version's date).
 //  - "Within N months/years of the decision" and "before the end of a window" follow the
 //    publicity rules (policy.h PublicityWindow): the window of a record decided on day d ends on
 //    d.AddMonths(N), the first day outside it; 2024-02-29 + 12 months = 2025-02-28.
@@ -40,9 +42,14 @@
 // must outlive that call only. A Rating owns its strings but points into its RatingModel, which
 // must outlive it.
 //
+// Cost (RelWithDebInfo, this machine): Evaluate about 200 ns per record and 50-100 ns per
+// subject besides; SubjectRater adds list derivation and payload reads (about 800 ns per record
+// in all); RatingJson and the digest 2 µs for a subject without records, 5-10 µs with a full
+// explanation. Texts are built only for the JSON, and for top factors and caps only.
+//
 // Thread safety: RatingModels is immutable after loading and may be shared by any number of
-// threads; Evaluate and RatingJson are reentrant. A Rating or RatingDigest is used by one
-// thread at a time.
+// threads; Evaluate and RatingJson are reentrant. A Rating, SubjectRater or RatingDigest is used
+// by one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -73,7 +80,8 @@ std::string_view LevelKey(Level level);  // "A+", "A", "B", "C", "D"
 std::optional<Level> ParseLevel(std::string_view key);
 
 // A record as the rating sees it: a borrowed view, cheap to build from a store::Record
-// (RatingModels::View) or from a compact scan of the store.
+// (RatingModels::View) or from a compact scan of the store. status is the record's status on
+// the as-of day; list action records (lists::IsListAction) are no records to rate.
 struct RatingRecord {
   int64_t id = 0;
   std::string_view kind;        // record kind key
@@ -84,7 +92,8 @@ struct RatingRecord {
   // "A" for a tax grade, "broken" for a commitment. Empty for kinds matched otherwise.
   std::string_view match_value;
   Date decided_at;
-  std::optional<Date> restorable_from;    // store::Record::publicity_min_end
+  // When restoration may be applied for (lifecycle::RestorableFrom); nullopt: it may not.
+  std::optional<Date> restorable_from;
   std::optional<Date> publicity_max_end;  // the first day it is no longer public
   bool published = true;
   store::RecordStatus status = store::RecordStatus::kActive;
@@ -251,7 +260,8 @@ RatingMembership MembershipView(const lists::Membership& membership);
 
 // Loads and validates the [rating_model] table of the policy (policy/rating.toml). Every problem
 // is one detail of the error (reason "invalid_policy"), its message "file: key.path: what is
-// wrong", e.g. "rating.toml: rating_model.models.enterprise.points.honor: unknown factor".
+// wrong", e.g. "rating.toml: rating_model.models.enterprise.points."honor": unknown factor".
+// A factor or rule found invalid is reported once, not again at each use.
 // Factor kinds must be catalog kinds that may be about the model's subjects (a model of persons
 // only kinds collected about persons); list patterns must name lists of the lists policy when
 // the catalog has one ([[list]] with key).
@@ -285,8 +295,9 @@ struct WhatIf {
   Way way = Way::kRestored;
   int32_t score = 0;  // the score and level on the as-of day, had the record stopped counting
   Level level = Level::kD;
-  // When the record stops counting by itself (the end of its publicity or factor window, or
-  // later while a membership it grounds runs on); nullopt: never by itself.
+  // When the record and what it brings with it stop by themselves: the end of its publicity or
+  // factor window, or the end of the memberships resting on it when later (for a while_listed
+  // factor, their end); nullopt: never by itself (e.g. a court listing without a fixed term).
   std::optional<Date> expires_on;
   std::optional<Date> restorable_from;  // kRestored: when restoration may be applied for
 };
