@@ -183,7 +183,7 @@ const std::vector<std::string_view>& SqliteWriterPragmas() {
 const std::vector<std::string_view>& SqliteReaderPragmas() {
   static const std::vector<std::string_view> pragmas = {
       "PRAGMA busy_timeout = 10000",
-      "PRAGMA cache_size = -32768",     // 32 MiB per reader; the OS page cache does the rest
+      "PRAGMA cache_size = -32768",  // 32 MiB per reader; the OS page cache does the rest
       // No memory map: the OS page cache still holds hot pages, and the server's resident set
       // stays its own heap (mapped database pages would count towards it, GBs for a city).
       "PRAGMA mmap_size = 0",
