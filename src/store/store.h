@@ -251,6 +251,21 @@ class Store {
   // Every version of a record, oldest first, the current one last (empty for an unknown id).
   virtual Result<std::vector<Record>> ListRecordVersions(int64_t record_id) = 0;
 
+  // Calls visit for every current record version, ordered by subject_id then id, streamed from
+  // one snapshot in one statement (for bulk rating: memory stays O(1) in the store). An error
+  // from visit stops the scan and is returned. Backends that do not offer it answer
+  // Unavailable (the default, so that test doubles need not implement it).
+  virtual Status ScanRecordsBySubject(const std::function<Status(const Record&)>& visit) {
+    return Fail(Error::Unavailable("ScanRecordsBySubject is not supported by this store"));
+  }
+  // Heads of active records whose publicity_max_end is on or before `day` (due to be stored as
+  // expired), with id > after_id, in id order, at most limit of them: the expiry job pages
+  // through them. Unavailable by default, as above.
+  virtual Result<std::vector<RecordHead>> ListRecordsDueToExpire(Date day, int64_t after_id,
+                                                                 int64_t limit) {
+    return Fail(Error::Unavailable("ListRecordsDueToExpire is not supported by this store"));
+  }
+
   virtual Result<std::optional<Batch>> GetBatch(int64_t id) = 0;
   // Newest first; department empty: all departments.
   virtual Result<Page<Batch>> ListBatches(std::string_view department, int64_t offset,

@@ -471,6 +471,12 @@ const std::string kSelectRecordById =
     Sql({"SELECT ", kRecordColumns, " FROM records WHERE id = ?1"});
 const std::string kSelectRecordByRef =
     Sql({"SELECT ", kRecordColumns, " FROM records WHERE department_id = ?1 AND source_ref = ?2"});
+const std::string kScanRecordsBySubject =
+    Sql({"SELECT ", kRecordColumns, " FROM records ORDER BY subject_id, id"});
+const std::string kSelectDueToExpire =
+    Sql({"SELECT ", kHeadColumns,
+         " FROM records WHERE status = ?1 AND publicity_max_end IS NOT NULL AND "
+         "publicity_max_end <= ?2 AND id > ?3 ORDER BY id LIMIT ?4"});
 const std::string kSelectHeadsOfSubject =
     Sql({"SELECT ", kHeadColumns, " FROM records WHERE subject_id = ?1 ORDER BY decided_at, id"});
 const std::string kSelectHistory =
@@ -721,6 +727,9 @@ class SqliteStore final : public Store {
   Status ScanSubjects(int64_t after_id, int64_t limit,
                       const std::function<void(const Subject&)>& visit) override;
   Result<std::vector<RecordHead>> ListRecordHeads(int64_t subject_id) override;
+  Status ScanRecordsBySubject(const std::function<Status(const Record&)>& visit) override;
+  Result<std::vector<RecordHead>> ListRecordsDueToExpire(Date day, int64_t after_id,
+                                                         int64_t limit) override;
   Result<Page<Record>> ListRecords(const RecordQuery& query) override;
   Result<std::optional<Record>> GetRecord(int64_t id) override;
   Result<std::optional<Record>> FindRecordByRef(std::string_view department,
@@ -1192,6 +1201,38 @@ Result<std::vector<RecordHead>> SqliteStore::ListRecordHeads(int64_t subject_id)
   Keys keys = ReaderKeys(*reader);
   CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kSelectHeadsOfSubject));
   query.BindInt(1, subject_id);
+  std::vector<RecordHead> heads;
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+    if (!found) break;
+    CREDENCE_ASSIGN_OR_RETURN(RecordHead head, ReadHead(query, keys));
+    heads.push_back(std::move(head));
+  }
+  return heads;
+}
+
+Status SqliteStore::ScanRecordsBySubject(const std::function<Status(const Record&)>& visit) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  Keys keys = ReaderKeys(*reader);
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kScanRecordsBySubject));
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+    if (!found) break;
+    CREDENCE_ASSIGN_OR_RETURN(Record record, ReadRecord(query, keys));
+    CREDENCE_RETURN_IF_ERROR(visit(record));
+  }
+  return OkStatus();
+}
+
+Result<std::vector<RecordHead>> SqliteStore::ListRecordsDueToExpire(Date day, int64_t after_id,
+                                                                    int64_t limit) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  Keys keys = ReaderKeys(*reader);
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kSelectDueToExpire));
+  query.BindInt(1, kRecordStatusCodes.Code(RecordStatus::kActive));
+  query.BindInt(2, day.days());
+  query.BindInt(3, after_id);
+  query.BindInt(4, limit < 0 ? -1 : limit);
   std::vector<RecordHead> heads;
   while (true) {
     CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());

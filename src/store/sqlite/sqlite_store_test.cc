@@ -268,3 +268,55 @@ TEST_F(SqliteStoreTest, ClosingTheStoreLeavesEverythingInTheDatabaseFile) {
 
 }  // namespace
 }  // namespace credence::store
+
+namespace credence::store {
+namespace {
+
+// Two subjects whose records were inserted interleaved; the scan groups them by subject.
+TEST_F(SqliteStoreTest, RecordsAreScannedBySubjectAndDueRecordsListedById) {
+  auto store = MustOpen();
+  int64_t first_id = 0, second_id = 0;
+  {
+    auto txn = store->BeginWrite();
+    ASSERT_TRUE(txn);
+    Subject first = MakeSubject("91330302MA2A000001");
+    Subject second = MakeSubject("91330302MA2A000002");
+    ASSERT_TRUE((*txn)->InsertSubject(first));
+    ASSERT_TRUE((*txn)->InsertSubject(second));
+    first_id = first.id;
+    second_id = second.id;
+    std::vector<Record> records = {MakeRecord(second_id, "court", "judgment", "A"),
+                                   MakeRecord(first_id, "court", "judgment", "B"),
+                                   MakeRecord(second_id, "court", "judgment", "C"),
+                                   MakeRecord(first_id, "court", "judgment", "D")};
+    records[0].publicity_max_end = *Date::FromCivil(2025, 3, 5);
+    records[1].publicity_max_end = *Date::FromCivil(2025, 3, 6);
+    records[2].publicity_max_end = *Date::FromCivil(2025, 3, 5);
+    records[2].status = RecordStatus::kWithdrawn;
+    ASSERT_TRUE((*txn)->InsertRecords(records));
+    ASSERT_TRUE((*txn)->Commit());
+  }
+  std::vector<std::string> order;
+  Status scanned = store->ScanRecordsBySubject([&](const Record& record) -> Status {
+    order.push_back(record.source_ref);
+    return OkStatus();
+  });
+  ASSERT_TRUE(scanned) << scanned.error().ToString();
+  EXPECT_EQ(order, (std::vector<std::string>{"B", "D", "A", "C"}));
+
+  // Due on the last day of a window, not the day before; withdrawn and open-ended never.
+  auto before = store->ListRecordsDueToExpire(*Date::FromCivil(2025, 3, 4), 0, 10);
+  ASSERT_TRUE(before);
+  EXPECT_TRUE(before->empty());
+  auto due = store->ListRecordsDueToExpire(*Date::FromCivil(2025, 3, 6), 0, 10);
+  ASSERT_TRUE(due);
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_LT((*due)[0].id, (*due)[1].id);
+  auto next_page = store->ListRecordsDueToExpire(*Date::FromCivil(2025, 3, 6), (*due)[0].id, 10);
+  ASSERT_TRUE(next_page);
+  ASSERT_EQ(next_page->size(), 1u);
+  EXPECT_EQ((*next_page)[0].id, (*due)[1].id);
+}
+
+}  // namespace
+}  // namespace credence::store
