@@ -81,6 +81,7 @@ void WritePageEnvelopeEnd(JsonWriter& json, int64_t total, int64_t offset, int64
 void RegisterRoutes(http::Router& router, Services& services) {
   RegisterSystemRoutes(router, services);
   RegisterSubjectRoutes(router, services);
+  RegisterRatingRoutes(router, services);
   RegisterIngestRoutes(router, services);
 }
 

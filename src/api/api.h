@@ -12,7 +12,9 @@
 #include "files/files.h"
 #include "http/http.h"
 #include "ingest/ingest.h"
+#include "lists/lists.h"
 #include "policy/policy.h"
+#include "rating/rating.h"
 #include "search/search.h"
 #include "store/store.h"
 
@@ -29,6 +31,9 @@ struct Services {
   ingest::Ingestor* ingestor = nullptr;
   files::CreditFiles* files = nullptr;
   MetricsRegistry* metrics = nullptr;
+  // Loaded once with the policy; without them the rating routes answer 503.
+  const lists::ListCatalog* lists = nullptr;
+  const rating::RatingModels* rating_models = nullptr;
   std::filesystem::path openapi_path;  // docs/openapi.json
   std::string version;                 // build version for /healthz
 };

@@ -42,5 +42,13 @@ void WriteRecord(JsonWriter& json, const policy::Catalog& catalog, const files::
 void RegisterSubjectRoutes(http::Router& router, Services& services);
 void RegisterIngestRoutes(http::Router& router, Services& services);
 void RegisterSystemRoutes(http::Router& router, Services& services);
+void RegisterRatingRoutes(http::Router& router, Services& services);
+
+// The subject's rating on as_of from its current records, its reasons cut to what this viewer
+// may see (records the public does not see on that day are left out of contributions,
+// top_factors and what_if; score, level and caps stay). nullopt when the policy rates no
+// subject of its kind; Unavailable when the services carry no rating models.
+Result<std::optional<rating::Rating>> RateSubject(Services& s, const auth::Principal& viewer,
+                                                  const store::Subject& subject, Date as_of);
 
 }  // namespace credence::api

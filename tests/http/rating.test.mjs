@@ -1,0 +1,155 @@
+// Ratings over HTTP and from the command line: the serious-penalty cap, reasons citing records,
+// withdrawal, what the public sees, determinism, the bulk digest and the expiry job.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Server, tempDir, createToken, cleanup, ndjson, run, demoCity, NOW } from './harness.mjs';
+import { uscc } from './codes.mjs';
+
+let data, server, mr, operator;
+const company = uscc('9133030287654321');
+const clean = uscc('9133030211112222');
+
+function penalty(ref, code, overrides = {}) {
+  return {
+    source_ref: ref, kind: 'admin_penalty',
+    subject: { code, name: '温州市评级测试有限公司', kind: 'enterprise' },
+    decided_at: '2026-06-10', tier: 'serious', document_no: `温鹿市监罚〔2026〕${ref}号`,
+    legal_basis: '《中华人民共和国食品安全法》第一百二十四条', content: '罚款人民币伍拾万元',
+    amount_yuan: 500000, authority: { name: '温州市鹿城区市场监督管理局', code: '113303020000000000' },
+    ...overrides,
+  };
+}
+
+async function ingest(rows) {
+  const r = await server.post('/api/v1/ingest/batches', {
+    token: mr, body: ndjson(rows), headers: { 'content-type': 'application/x-ndjson' },
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+const LEVELS = ['A+', 'A', 'B', 'C', 'D'];
+
+before(async () => {
+  data = tempDir();
+  mr = createToken(data, 'department', 'market_regulation');
+  operator = createToken(data, 'operator');
+  server = await new Server(data).start();
+});
+
+after(async () => {
+  await server?.stop();
+  cleanup(data);
+});
+
+test('a serious penalty in the last 12 months caps the level at C and is cited', async () => {
+  await ingest([penalty('R-1', company), penalty('R-2', clean, { tier: 'general', decided_at: '2020-01-10' })]);
+  const r = await server.get(`/api/v1/subjects/${company}/rating`);
+  assert.equal(r.status, 200, r.text);
+  const rating = r.json;
+  assert.equal(rating.code, company);
+  assert.ok(LEVELS.indexOf(rating.level) >= LEVELS.indexOf('C'), `level ${rating.level}`);
+  assert.ok(rating.caps.some((cap) => cap.rule === 'serious_penalty_12_months'));
+  assert.ok(rating.top_factors.length <= 4);
+  const top = rating.top_factors.find((f) => f.record && f.record.source_ref === 'R-1');
+  assert.ok(top, JSON.stringify(rating.top_factors));
+  assert.ok(top.points < 0);
+  assert.ok(top.text['zh-CN'] && top.text.en);
+  assert.ok(rating.contributions.some((c) => c.record && c.record.source_ref === 'R-1'));
+  assert.ok(rating.what_if.some((w) => w.record.source_ref === 'R-1'));
+  for (const key of ['code', 'level', 'score', 'model_version', 'as_of', 'contributions', 'top_factors', 'caps', 'what_if']) {
+    assert.ok(key in rating, key);
+  }
+  assert.equal(rating.as_of, '2026-11-22T00:00:00Z');
+});
+
+test('the same records and day give identical bytes', async () => {
+  const a = await server.get(`/api/v1/subjects/${company}/rating`);
+  const b = await server.get(`/api/v1/subjects/${company}/rating`);
+  assert.equal(a.text, b.text);
+});
+
+test('rating another day is for authorised roles only', async () => {
+  const publicAt = await server.get(`/api/v1/subjects/${company}/rating?at=2026-01-01`);
+  assert.equal(publicAt.status, 403);
+  const before = await server.get(`/api/v1/subjects/${company}/rating?at=2026-01-01`, { token: operator });
+  assert.equal(before.status, 200, before.text);
+  assert.equal(before.json.as_of, '2026-01-01T00:00:00Z');
+  assert.ok(!before.json.contributions.some((c) => c.record && c.record.source_ref === 'R-1'));
+  const bad = await server.get(`/api/v1/subjects/${company}/rating?at=2026-13-01`, { token: operator });
+  assert.equal(bad.status, 400);
+});
+
+test('a withdrawn record no longer counts', async () => {
+  const capped = (await server.get(`/api/v1/subjects/${company}/rating`)).json;
+  await ingest([{ source_ref: 'R-1', action: 'withdraw', reason: '录入错误' }]);
+  const r = await server.get(`/api/v1/subjects/${company}/rating`);
+  assert.equal(r.status, 200);
+  assert.ok(!r.json.contributions.some((c) => c.record && c.record.source_ref === 'R-1'));
+  assert.ok(!r.json.caps.some((cap) => cap.rule === 'serious_penalty_12_months'));
+  assert.ok(r.json.score > capped.score, `${r.json.score} > ${capped.score}`);
+});
+
+test('unknown subjects are 404', async () => {
+  const r = await server.get(`/api/v1/subjects/${uscc('9133030299998888')}/rating`);
+  assert.equal(r.status, 404);
+});
+
+function digestOf(stdout) {
+  const lines = stdout.trim().split('\n');
+  const match = lines[lines.length - 1].match(/^digest ([0-9a-f]{64})$/);
+  assert.ok(match, stdout);
+  return match[1];
+}
+
+test('rate --all prints counts per level and a digest that only new records change', () => {
+  const city = demoCity(300, 7);
+  try {
+    const first = run(['rate', '--data', city, '--all', '--at', '2026-11-22', '--now', NOW]);
+    assert.match(first.stdout, /300 subjects rated/);
+    assert.match(first.stdout, /records\/s/);
+    const counts = [...first.stdout.matchAll(/^\s+(A\+|A|B|C|D)\s+(\d+)$/gm)];
+    assert.equal(counts.length, 5, first.stdout);
+    assert.equal(counts.reduce((sum, m) => sum + Number(m[2]), 0), 300);
+    const again = run(['rate', '--data', city, '--all', '--at', '2026-11-22', '--now', NOW]);
+    assert.equal(digestOf(again.stdout), digestOf(first.stdout));
+    const feed = join(city, 'penalty.ndjson');
+    writeFileSync(feed, ndjson([penalty('RATE-1', company)]));
+    run(['import', '--data', city, '--department', 'market_regulation', '--now', NOW, feed]);
+    const after = run(['rate', '--data', city, '--all', '--at', '2026-11-22', '--now', NOW]);
+    assert.notEqual(digestOf(after.stdout), digestOf(first.stdout));
+    assert.match(after.stdout, /301 subjects rated/);
+  } finally {
+    cleanup(city);
+  }
+});
+
+test('lifecycle run stores as expired what is past its maximum, and the log stays whole', async () => {
+  const dir = tempDir();
+  let other;
+  try {
+    const feed = join(dir, 'penalty.ndjson');
+    writeFileSync(feed, ndjson([penalty('LC-1', company, { tier: 'general', decided_at: '2026-03-01' })]));
+    run(['import', '--data', dir, '--department', 'market_regulation', '--now', NOW, feed]);
+    const dept = createToken(dir, 'department', 'market_regulation');
+    const early = run(['lifecycle', 'run', '--data', dir, '--at', '2026-11-22', '--now', NOW]);
+    assert.match(early.stdout, /0 due, 0 expired/);
+    const late = run(['lifecycle', 'run', '--data', dir, '--at', '2027-06-01', '--now', NOW]);
+    assert.match(late.stdout, /1 due, 1 expired, 0 skipped/);
+    const repeat = run(['lifecycle', 'run', '--data', dir, '--at', '2027-06-01', '--now', NOW]);
+    assert.match(repeat.stdout, /0 due, 0 expired/);
+    assert.match(run(['audit', 'verify', '--data', dir]).stdout, /audit log ok/);
+    other = await new Server(dir).start();
+    const full = await other.get(`/api/v1/subjects/${company}/records`, { token: dept });
+    assert.equal(full.status, 200, full.text);
+    const record = full.json.items.find((r) => r.source_ref === 'LC-1');
+    assert.equal(record.status, 'expired');
+    const pub = await other.get(`/api/v1/subjects/${company}/records`);
+    assert.ok(!pub.json.items.some((r) => r.source_ref === 'LC-1'));
+  } finally {
+    await other?.stop();
+    cleanup(dir);
+  }
+});
