@@ -424,7 +424,7 @@ Result<Date> DayOf(const std::string& at, const Clock& clock) {
 // order. The digest needs code order, so (code, json) pairs are kept in memory and sorted before
 // digesting: about 100 bytes of code and strings plus 0.5-2 KB of JSON per subject (some 1-2 GB
 // for a million subjects with full explanations).
-int Rate(const StoreOptions& store_options, bool all, const std::string& at) {
+int Rate(const StoreOptions& store_options, bool all, const std::string& at, bool bench) {
   if (!all) return ExitWith(Error::InvalidArgument("option", "rate needs --all"));
   auto context = OpenContext(store_options);
   if (!context) return ExitWith(context.error());
@@ -489,6 +489,34 @@ int Rate(const StoreOptions& store_options, bool all, const std::string& at) {
   }
   std::cout << fmt::format("{:.0f} records/s, {:.2f} s\n",
                            seconds > 0 ? record_count / seconds : 0.0, seconds);
+  if (bench) {
+    // The baseline: the same records read into memory, then a plain loop over them. Rating is
+    // compared with it (and with the read alone) as records per second.
+    auto read_started = std::chrono::steady_clock::now();
+    std::vector<store::Record> all_records;
+    auto read = store.ScanRecordsBySubject([&](const store::Record& record) -> Status {
+      all_records.push_back(record);
+      return OkStatus();
+    });
+    if (!read) return ExitWith(read.error());
+    auto loop_started = std::chrono::steady_clock::now();
+    int64_t sum = 0;
+    for (const store::Record& record : all_records) sum += record.decided_at.days();
+    auto loop_ended = std::chrono::steady_clock::now();
+    double read_seconds = std::chrono::duration<double>(loop_started - read_started).count();
+    double loop_seconds =
+        std::max(1e-9, std::chrono::duration<double>(loop_ended - loop_started).count());
+    double rate_per_s = seconds > 0 ? record_count / seconds : 0.0;
+    double read_per_s = read_seconds > 0 ? record_count / read_seconds : 0.0;
+    double loop_per_s = record_count / loop_seconds;
+    std::cout << fmt::format("RESULT rate_all_records_per_s={:.0f}\n", rate_per_s)
+              << fmt::format("RESULT store_read_records_per_s={:.0f}\n", read_per_s)
+              << fmt::format("RESULT memory_scan_records_per_s={:.0f} (checksum {})\n", loop_per_s,
+                             sum)
+              << fmt::format("RESULT rate_vs_memory_scan={:.6f}\n", rate_per_s / loop_per_s)
+              << fmt::format("RESULT rate_vs_store_read={:.3f}\n",
+                             read_per_s > 0 ? rate_per_s / read_per_s : 0.0);
+  }
   std::cout << "digest " << digest.Hex() << "\n";
   return 0;
 }
@@ -611,14 +639,17 @@ int Run(int argc, char** argv) {
 
   StoreOptions rate_store;
   bool rate_all = false;
+  bool rate_bench = false;
   std::string rate_at;
   CLI::App* rate_cmd = app.add_subcommand("rate", "rate subjects (digest printed last)");
   rate_store.AddTo(rate_cmd);
   rate_cmd->add_flag("--all", rate_all, "rate every subject");
+  rate_cmd->add_flag("--bench", rate_bench,
+                     "also time a plain in-memory scan of the records (RESULT lines)");
   rate_cmd->add_option("--at", rate_at, "rate as of this day, YYYY-MM-DD (default: today)");
   rate_cmd->callback([&] {
     SetLogFormat("text");
-    status = Rate(rate_store, rate_all, rate_at);
+    status = Rate(rate_store, rate_all, rate_at, rate_bench);
   });
 
   CLI::App* lifecycle_cmd = app.add_subcommand("lifecycle", "the publicity lifecycle");
