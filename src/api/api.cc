@@ -82,6 +82,7 @@ void RegisterRoutes(http::Router& router, Services& services) {
   RegisterSystemRoutes(router, services);
   RegisterSubjectRoutes(router, services);
   RegisterRatingRoutes(router, services);
+  RegisterListRoutes(router, services);
   RegisterIngestRoutes(router, services);
 }
 

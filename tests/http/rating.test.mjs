@@ -153,3 +153,20 @@ test('lifecycle run stores as expired what is past its maximum, and the log stay
     cleanup(dir);
   }
 });
+
+test('the list definitions are public, bilingual and name their legal basis', async () => {
+  const r = await server.get('/api/v1/lists');
+  assert.equal(r.status, 200, r.text);
+  const byKey = Object.fromEntries(r.json.items.map((l) => [l.key, l]));
+  const court = byKey.court_dishonest_debtor;
+  assert.ok(court, r.text);
+  assert.equal(court.type, 'blacklist');
+  assert.equal(court.public, true);
+  assert.ok(court.name.zh && court.name.en);
+  assert.ok(court.legal_basis.length > 0);
+  assert.equal(court.lists_legal_representative, false);
+  assert.equal(byKey.tax_grade_a?.type, 'redlist');
+  assert.ok(r.json.items.every((l) => l.public), 'the public sees public lists only');
+  const signedIn = await server.get('/api/v1/lists', { token: operator });
+  assert.ok(signedIn.json.items.length >= r.json.items.length);
+});
