@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server, tempDir, createToken, cleanup, ndjson, run, demoCity, NOW } from './harness.mjs';
-import { uscc } from './codes.mjs';
+import { uscc, residentId } from './codes.mjs';
 
-let data, server, mr, operator;
+let data, server, mr, hr, court, operator;
 const company = uscc('9133030287654321');
 const clean = uscc('9133030211112222');
 
@@ -35,6 +35,8 @@ const LEVELS = ['A+', 'A', 'B', 'C', 'D'];
 before(async () => {
   data = tempDir();
   mr = createToken(data, 'department', 'market_regulation');
+  hr = createToken(data, 'department', 'human_resources_social_security');
+  court = createToken(data, 'department', 'court');
   operator = createToken(data, 'operator');
   server = await new Server(data).start();
 });
@@ -169,4 +171,46 @@ test('the list definitions are public, bilingual and name their legal basis', as
   assert.ok(r.json.items.every((l) => l.public), 'the public sees public lists only');
   const signedIn = await server.get('/api/v1/lists', { token: operator });
   assert.ok(signedIn.json.items.length >= r.json.items.length);
+});
+
+test('the public sees the score but not the reasons resting on records it may not see', async () => {
+  const r = await server.post('/api/v1/ingest/batches', {
+    token: hr, headers: { 'content-type': 'application/x-ndjson' },
+    body: ndjson([{
+      source_ref: 'SI-1', kind: 'social_insurance_arrears',
+      subject: { code: clean, name: '温州市评级测试有限公司', kind: 'enterprise' },
+      decided_at: '2026-09-01', document_no: '温人社监〔2026〕1号', amount_yuan: 120000,
+      legal_basis: '《中华人民共和国社会保险法》第八十六条', content: '欠缴社会保险费',
+      authority: { name: '温州市人力资源和社会保障局' },
+    }]),
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.accepted, 1, r.text);
+  const full = await server.get(`/api/v1/subjects/${clean}/rating`, { token: operator });
+  const pub = await server.get(`/api/v1/subjects/${clean}/rating`);
+  assert.equal(full.status, 200, full.text);
+  assert.equal(pub.status, 200, pub.text);
+  const cites = (rating) => JSON.stringify(rating).includes('"SI-1"');
+  assert.ok(cites(full.json), full.text);
+  assert.ok(!cites(pub.json), pub.text);
+  assert.equal(pub.json.score, full.json.score);
+  assert.equal(pub.json.level, full.json.level);
+});
+
+test('persons are rated for those who see their full file only; the court list sets D', async () => {
+  const person = residentId('33030219850312123');
+  const r = await server.post('/api/v1/ingest/batches', {
+    token: court, headers: { 'content-type': 'application/x-ndjson' },
+    body: ndjson([{ source_ref: '(2026)浙0302执9号', kind: 'dishonest_debtor', subject: { code: person, name: '张测试' },
+      decided_at: '2026-05-01', document_no: '(2026)浙0302执9号', ground: 1, legal_basis: '《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条第一项',
+      content: '被执行人有履行能力而拒不履行生效法律文书确定义务', authority: { name: '温州市鹿城区人民法院' } }]),
+  });
+  assert.equal(r.json.accepted, 1, r.text);
+  const pub = await server.get(`/api/v1/subjects/${person}/rating`);
+  assert.equal(pub.status, 404);
+  assert.match(pub.json.error.message, /natural persons/);
+  const full = await server.get(`/api/v1/subjects/${person}/rating`, { token: operator });
+  assert.equal(full.status, 200, full.text);
+  assert.equal(full.json.level, 'D');
+  assert.ok(full.json.caps.some((cap) => cap.level === 'D'), full.text);
 });
