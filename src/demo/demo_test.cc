@@ -1,4 +1,5 @@
 #include "demo/demo.h"
+#include "demo/generator_internal.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -22,6 +23,12 @@
 
 namespace credence::demo {
 namespace {
+
+TEST(KindSlotTest, EverySlotIsAFeedFormatKindInOrder) {
+  ASSERT_EQ(policy::FeedFormatRecordKinds().size(), static_cast<size_t>(internal::kKindSlotCount));
+  EXPECT_EQ(internal::KindSlotKey(internal::KindSlot::kRegistration), "registration");
+  EXPECT_EQ(internal::KindSlotKey(internal::KindSlot::kIpPledge), "ip_pledge");
+}
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;

@@ -293,25 +293,9 @@ constexpr int kStandingWeights[kSubjectKindCount][3] = {
 
 }  // namespace
 
+// The demo's kind slots are the feed format's kinds, in the same order.
 std::string_view KindSlotKey(KindSlot slot) {
-  static constexpr std::string_view kKeys[kKindSlotCount] = {
-      "registration",
-      "admin_license",
-      "admin_penalty",
-      "dishonest_debtor",
-      "serious_dishonesty",
-      "abnormal_operation",
-      "tax_credit_grade",
-      "honour",
-      "red_list",
-      "commitment",
-      "social_insurance_arrears",
-      "contract_performance",
-      "inspection_result",
-      "judgment",
-      "ip_pledge",
-  };
-  return kKeys[static_cast<int>(slot)];
+  return policy::FeedFormatRecordKinds()[static_cast<size_t>(slot)];
 }
 
 void AppendDate(Date date, std::string& out) {

@@ -1138,4 +1138,6 @@ Result<Catalog> LoadCatalog(const std::filesystem::path& dir) {
   return catalog;
 }
 
+std::span<const std::string_view> FeedFormatRecordKinds() { return kRequiredKinds; }
+
 }  // namespace credence::policy

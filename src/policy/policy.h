@@ -244,6 +244,10 @@ class Catalog {
   std::vector<bool> permitted_;
 };
 
+// The record kind keys the department feed format (FORMATS.md) promises integrators, in the
+// order FORMATS.md lists them: every policy must define them.
+std::span<const std::string_view> FeedFormatRecordKinds();
+
 // Loads and validates every policy file in dir (see the top of this header for the layout).
 // On failure the error (reason "invalid_policy") has one detail per problem found, each with a
 // message "file.toml:LINE: key.path: what is wrong", e.g.
