@@ -297,19 +297,27 @@ std::string_view OrganisationTypeName(std::string_view type2) {
   return "";
 }
 
-CodeCheck CheckUscc(std::string_view code) {
-  CodeCheck check;
+namespace {
+
+// Fills the input and normalised form of an 18-character code and checks its length; false
+// (with the failure marked) when the length is wrong. what names the code in the message.
+bool StartCheck(std::string_view code, CodeKind kind, std::string_view what, CodeCheck& check) {
   check.input = std::string(code);
   check.normalized = NormalizeCode(code);
-  check.kind = CodeKind::kUscc;
-  const std::string& n = check.normalized;
+  check.kind = kind;
+  if (check.normalized.size() == 18) return true;
+  MarkFailed(check, Failure::kLength,
+             std::string(what) + " has 18 characters, this has " +
+                 std::to_string(CountCodePoints(check.normalized)));
+  return false;
+}
 
-  if (n.size() != 18) {
-    MarkFailed(check, Failure::kLength,
-               "a unified social credit code has 18 characters, this has " +
-                   std::to_string(CountCodePoints(n)));
-    return check;
-  }
+}  // namespace
+
+CodeCheck CheckUscc(std::string_view code) {
+  CodeCheck check;
+  if (!StartCheck(code, CodeKind::kUscc, "a unified social credit code", check)) return check;
+  const std::string& n = check.normalized;
   for (size_t i = 0; i < n.size(); ++i) {
     if (UsccValue(n[i]) < 0) {
       MarkFailed(check, Failure::kFormat,
@@ -368,17 +376,8 @@ CodeCheck CheckUscc(std::string_view code) {
 
 CodeCheck CheckResidentId(std::string_view code, std::string_view today) {
   CodeCheck check;
-  check.input = std::string(code);
-  check.normalized = NormalizeCode(code);
-  check.kind = CodeKind::kResidentId;
+  if (!StartCheck(code, CodeKind::kResidentId, "a resident identity number", check)) return check;
   const std::string& n = check.normalized;
-
-  if (n.size() != 18) {
-    MarkFailed(check, Failure::kLength,
-               "a resident identity number has 18 characters, this has " +
-                   std::to_string(CountCodePoints(n)));
-    return check;
-  }
   for (size_t i = 0; i < 17; ++i) {
     if (!IsDigit(n[i])) {
       MarkFailed(check, Failure::kFormat,

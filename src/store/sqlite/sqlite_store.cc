@@ -221,12 +221,17 @@ constexpr std::string_view kUpdateSubject =
     "registered_on = ?7, region = ?8, industry = ?9, updated_at = ?11, name = ?12, "
     "name_norm = ?13, legal_representative = ?14 WHERE id = ?1";
 
-void BindSubject(Query& query, const Subject& subject) {
-  if (subject.id != 0) {
-    query.BindInt(1, subject.id);
+// ?1 of an INSERT or UPDATE: the row's id, or NULL for a new row (SQLite assigns the rowid).
+void BindRowId(Query& query, int64_t id) {
+  if (id != 0) {
+    query.BindInt(1, id);
   } else {
     query.BindNull(1);
   }
+}
+
+void BindSubject(Query& query, const Subject& subject) {
+  BindRowId(query, subject.id);
   query.BindText(2, subject.code);
   query.BindInt(3, kCodeKindCodes.Code(subject.code_kind));
   query.BindInt(4, kSubjectKindCodes.Code(subject.kind));
@@ -384,11 +389,7 @@ constexpr std::string_view kUpdateBatch =
     "unchanged = ?11, rejected = ?12, report_json = ?13 WHERE id = ?1";
 
 void BindBatch(Query& query, const Batch& batch) {
-  if (batch.id != 0) {
-    query.BindInt(1, batch.id);
-  } else {
-    query.BindNull(1);
-  }
+  BindRowId(query, batch.id);
   query.BindText(2, batch.department);
   query.BindText(3, batch.actor);
   query.BindText(4, batch.format);
