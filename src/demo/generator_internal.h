@@ -341,4 +341,18 @@ const T& PickOne(std::span<const T> items, Random& rng) {
   return items[rng.Uniform(items.size())];
 }
 
+// Which families can give a subject its one record when nothing else did.
+inline constexpr Family kPersonFallbacks[] = {Family::kCommitment, Family::kPenalty,
+                                              Family::kCaseCause, Family::kHonour};
+inline constexpr Family kOrganisationFallbacks[] = {Family::kCommitment, Family::kLicense,
+                                                    Family::kInspection, Family::kPenalty,
+                                                    Family::kHonour,     Family::kCaseCause};
+
+// Index of a subject kind in per-kind tables (SubjectKind order).
+inline int KindIndex(ids::SubjectKind kind) { return static_cast<int>(kind); }
+// A geometric count with the given mean (most subjects get none, a few several), capped.
+int DrawCount(Random& rng, double mean);
+// The record kind slot a template family produces.
+KindSlot FamilySlot(Family family);
+
 }  // namespace credence::demo::internal
