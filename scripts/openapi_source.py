@@ -134,6 +134,20 @@ schemas = {
       "submitted": {"type": "integer"}, "accepted": {"type": "integer"}, "updated": {"type": "integer"}, "unchanged": {"type": "integer"}, "rejected": {"type": "integer"}}},
 }
 
+# Each area of the API keeps its paths and schemas in scripts/openapi/<area>.py, a module that
+# defines PATHS and SCHEMAS with the helpers above (given to it as globals); merged by file name.
+import glob, os, runpy
+helpers = {"ref": ref, "text": text, "err": err, "ok": ok, "page": page, "q": q, "p": p,
+           "paging": paging, "auth_errors": auth_errors}
+for part_file in sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi", "*.py"))):
+    part = runpy.run_path(part_file, init_globals=helpers)
+    for key, value in part.get("PATHS", {}).items():
+        assert key not in paths, f"{part_file}: path {key} defined twice"
+        paths[key] = value
+    for key, value in part.get("SCHEMAS", {}).items():
+        assert key not in schemas, f"{part_file}: schema {key} defined twice"
+        schemas[key] = value
+
 doc = {"openapi": "3.0.3",
   "info": {"title": "Credence API", "version": "1", "description": "Public credit information platform: credit files, department feeds, identifiers and policy. Errors always use the Error body; lists always use the page envelope (offset, limit, total)."},
   "servers": [{"url": "/"}],

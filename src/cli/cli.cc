@@ -18,6 +18,7 @@
 #include "api/api.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "cli/cli_internal.h"
 #include "common/common.h"
 #include "demo/demo.h"
 #include "files/files.h"
@@ -35,105 +36,6 @@ namespace credence::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Options every command that opens the store shares.
-struct StoreOptions {
-  std::string data_dir = "data";
-  std::string store_url;   // default: sqlite:<data_dir>/credence.db
-  std::string policy_dir;  // default: policy::DefaultPolicyDir()
-  std::string now;         // fixed "now" (RFC 3339 or YYYY-MM-DD), for reproducible runs
-
-  void AddTo(CLI::App* command) {
-    command->add_option("--data", data_dir, "data directory")->capture_default_str();
-    command->add_option("--store", store_url,
-                        "store URL: sqlite:PATH or postgres://… (default: SQLite in --data)");
-    command->add_option("--policy", policy_dir, "policy directory (default: ./policy)");
-    command->add_option("--now", now, "fixed current time, RFC 3339 or YYYY-MM-DD (testing)");
-  }
-  std::string Url() const {
-    return store_url.empty() ? "sqlite:" + (fs::path(data_dir) / "credence.db").string()
-                             : store_url;
-  }
-};
-
-int ExitWith(const Error& error) {
-  std::cerr << "credence: " << error.ToString() << "\n";
-  return error.code() == ErrorCode::kInvalidArgument ? 2 : 1;
-}
-
-Result<std::unique_ptr<Clock>> MakeClock(const std::string& now) {
-  if (now.empty()) return std::unique_ptr<Clock>(std::make_unique<SystemClock>());
-  if (now.size() == 10) {
-    CREDENCE_ASSIGN_OR_RETURN(Date day, Date::Parse(now));
-    // Noon in Shanghai: unambiguously that calendar day.
-    return std::unique_ptr<Clock>(std::make_unique<FixedClock>(Timestamp::FromMicros(
-        Timestamp::StartOfDayShanghai(day).micros() + 12ll * 3600 * 1000000)));
-  }
-  CREDENCE_ASSIGN_OR_RETURN(Timestamp at, Timestamp::Parse(now));
-  return std::unique_ptr<Clock>(std::make_unique<FixedClock>(at));
-}
-
-// A file shipped with the source tree (docs/openapi.json, web/dist): next to the working
-// directory first, then in the tree the binary was built from.
-fs::path FindResource(const fs::path& relative) {
-  if (fs::exists(relative)) return fs::absolute(relative);
-  fs::path built = fs::path(CREDENCE_SOURCE_DIR) / relative;
-  if (fs::exists(built)) return built;
-  return {};
-}
-
-// Everything a command needs once the store is open.
-struct Context {
-  std::unique_ptr<Clock> clock;
-  policy::Catalog catalog;
-  std::unique_ptr<store::Store> store;
-};
-
-Result<Context> OpenContext(const StoreOptions& options) {
-  Context context;
-  CREDENCE_ASSIGN_OR_RETURN(context.clock, MakeClock(options.now));
-  fs::path policy_dir =
-      options.policy_dir.empty() ? policy::DefaultPolicyDir() : fs::path(options.policy_dir);
-  CREDENCE_ASSIGN_OR_RETURN(context.catalog, policy::LoadCatalog(policy_dir));
-  if (options.store_url.empty()) {
-    std::error_code ec;
-    fs::create_directories(options.data_dir, ec);
-    if (ec) {
-      return Fail(Error::Unavailable(
-          fmt::format("cannot create data directory {}: {}", options.data_dir, ec.message())));
-    }
-  }
-  CREDENCE_ASSIGN_OR_RETURN(context.store, store::Store::Open(options.Url()));
-  return context;
-}
-
-// A progress bar on standard error when it is a terminal; silent otherwise.
-class ProgressBar {
- public:
-  explicit ProgressBar(std::string label) : label_(std::move(label)), tty_(isatty(2) != 0) {}
-  ~ProgressBar() { Finish(); }
-  void Update(int64_t done, int64_t total) {
-    if (!tty_ || total <= 0) return;
-    int percent = static_cast<int>(std::min<int64_t>(100, done * 100 / total));
-    if (percent == last_percent_) return;
-    last_percent_ = percent;
-    int filled = percent * 30 / 100;
-    std::fprintf(stderr, "\r%s [%s%s] %3d%%", label_.c_str(), std::string(filled, '#').c_str(),
-                 std::string(30 - filled, ' ').c_str(), percent);
-    std::fflush(stderr);
-    shown_ = true;
-  }
-  void Finish() {
-    if (shown_) std::fprintf(stderr, "\n");
-    shown_ = false;
-  }
-
- private:
-  std::string label_;
-  bool tty_;
-  int last_percent_ = -1;
-  bool shown_ = false;
-};
 
 // --- credence serve ---
 
@@ -413,10 +315,6 @@ int AuditVerify(const StoreOptions& store_options) {
 }
 
 // The day a command works on: --at when given, else the clock's Shanghai day.
-Result<Date> DayOf(const std::string& at, const Clock& clock) {
-  if (at.empty()) return clock.Today();
-  return Date::Parse(at);
-}
 
 // --- credence rate ---
 

@@ -1,0 +1,67 @@
+// What the command files of the cli module share; not part of its contract. Each area of the
+// command line keeps its subcommands in a file of its own (serve and import in cli.cc, …) and
+// registers them from Run through an Add…Commands function declared here.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "common/common.h"
+#include "policy/policy.h"
+#include "store/store.h"
+
+namespace credence::cli {
+
+// Options every command that opens the store shares.
+struct StoreOptions {
+  std::string data_dir = "data";
+  std::string store_url;   // default: sqlite:<data_dir>/credence.db
+  std::string policy_dir;  // default: policy::DefaultPolicyDir()
+  std::string now;         // fixed "now" (RFC 3339 or YYYY-MM-DD), for reproducible runs
+
+  void AddTo(CLI::App* command);
+  std::string Url() const;
+};
+
+// Prints "credence: <error>" to standard error; exit status 2 for invalid arguments, else 1.
+int ExitWith(const Error& error);
+
+// The system clock, or a fixed one for --now (a bare day means noon in Shanghai that day).
+Result<std::unique_ptr<Clock>> MakeClock(const std::string& now);
+
+// "YYYY-MM-DD", or today by the clock when empty.
+Result<Date> DayOf(const std::string& at, const Clock& clock);
+
+// A file shipped with the source tree (docs/openapi.json, web/dist): next to the working
+// directory first, then in the tree the binary was built from; empty when neither has it.
+std::filesystem::path FindResource(const std::filesystem::path& relative);
+
+// Everything a command needs once the store is open.
+struct Context {
+  std::unique_ptr<Clock> clock;
+  policy::Catalog catalog;
+  std::unique_ptr<store::Store> store;
+};
+Result<Context> OpenContext(const StoreOptions& options);
+
+// A progress bar on standard error when it is a terminal; silent otherwise.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string label);
+  ~ProgressBar() { Finish(); }
+  ProgressBar(const ProgressBar&) = delete;
+  ProgressBar& operator=(const ProgressBar&) = delete;
+  void Update(int64_t done, int64_t total);
+  void Finish();
+
+ private:
+  std::string label_;
+  bool tty_;
+  int last_percent_ = -1;
+  bool shown_ = false;
+};
+
+}  // namespace credence::cli
