@@ -43,6 +43,12 @@ for _ in $(seq 1 600); do
   curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
   sleep 0.2
 done
+# Profiles are served from the in-memory subject cache once its background fill is done.
+for _ in $(seq 1 1200); do
+  grep -q '"subject_cache.filled"' "$data/serve.log" && break
+  sleep 0.5
+done
+grep '"subject_cache.filled"' "$data/serve.log" >&2 || echo "warning: the subject cache is not filled yet" >&2
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
 anon_kb() { awk '/RssAnon/ {print $2}' "/proc/$server/status"; }
 echo "server RSS after loading: $(( $(rss_kb) / 1024 )) MB"

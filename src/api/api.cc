@@ -79,6 +79,7 @@ void WritePageEnvelopeEnd(JsonWriter& json, int64_t total, int64_t offset, int64
 }
 
 void RegisterRoutes(http::Router& router, Services& services) {
+  if (services.subjects == nullptr) services.subjects = services.store;
   RegisterSystemRoutes(router, services);
   RegisterSubjectRoutes(router, services);
   RegisterRatingRoutes(router, services);

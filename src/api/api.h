@@ -23,6 +23,9 @@ namespace credence::api {
 // Everything the handlers call; owned by the application, alive while the server runs.
 struct Services {
   store::Store* store = nullptr;
+  // Subjects and record heads: the server's in-memory cache; RegisterRoutes sets it to the
+  // store when left empty.
+  store::SubjectReads* subjects = nullptr;
   const policy::Catalog* catalog = nullptr;
   const Clock* clock = nullptr;
   Random* random = nullptr;

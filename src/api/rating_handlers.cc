@@ -100,7 +100,7 @@ Result<Response> GetRating(Services& s, const Request& request) {
     as_of = *day;
   }
   std::string_view code = request.Param("code");
-  CREDENCE_ASSIGN_OR_RETURN(auto subject, s.store->FindSubjectByCode(ids::NormalizeCode(code)));
+  CREDENCE_ASSIGN_OR_RETURN(auto subject, s.subjects->FindSubjectByCode(ids::NormalizeCode(code)));
   if (!subject) return Fail(Error::NotFound(fmt::format("no credit file for code {}", code)));
   // Persons are rated for those who see their full file only: the public sees no penalties of
   // natural persons, and a score would disclose them.

@@ -36,7 +36,7 @@ Result<Response> SearchSubjects(Services& s, const Request& request) {
   search::SearchOptions options;
   options.match_resident_names = !viewer.is_public();
   search::SearchResult found = s.index->Search(query, paging.offset, paging.limit, options);
-  CREDENCE_ASSIGN_OR_RETURN(auto subjects, s.store->GetSubjects(found.subject_ids));
+  CREDENCE_ASSIGN_OR_RETURN(auto subjects, s.subjects->GetSubjects(found.subject_ids));
   JsonWriter json;
   WritePageEnvelopeStart(json);
   for (const store::Subject& subject : subjects) {
@@ -71,7 +71,7 @@ Result<Response> GetProfile(Services& s, const Request& request) {
       .StartArray();
   for (const files::CategoryCount& count : profile.counts) {
     json.StartObject().Field("category", count.category).Key("name");
-    WriteText(json, count.name);
+    WriteText(json, *count.name);
     json.Field("visible", count.visible);
     if (profile.full_view) json.Field("total", count.total);
     json.EndObject();
@@ -125,7 +125,7 @@ Result<Response> GetRecord(Services& s, const Request& request) {
   }
   CREDENCE_ASSIGN_OR_RETURN(auto versions, s.store->ListRecordVersions(id));
   if (versions.empty()) return Fail(Error::NotFound(fmt::format("no record {}", id)));
-  CREDENCE_ASSIGN_OR_RETURN(auto subject, s.store->GetSubject(versions.back().subject_id));
+  CREDENCE_ASSIGN_OR_RETURN(auto subject, s.subjects->GetSubject(versions.back().subject_id));
   if (!subject || !s.files->SeesFullFile(viewer, *subject)) {
     return Fail(Error::PermissionDenied("this record's subject is outside your scope"));
   }

@@ -31,6 +31,7 @@
 #include "rating/rating.h"
 #include "search/search.h"
 #include "store/store.h"
+#include "store/subject_cache.h"
 
 namespace credence::cli {
 namespace {
@@ -53,6 +54,9 @@ int Serve(const ServeOptions& options) {
   MetricsRegistry metrics;
   SecureRandom random;
   auth::Authenticator authenticator(*context->store, *context->clock);
+  // Profiles are served from memory; loaded in the background, from the store meanwhile.
+  store::SubjectCache subjects(*context->store);
+  subjects.StartBackgroundFill();
   search::SubjectIndex index;
   if (auto loaded = index.Load(*context->store); !loaded) return ExitWith(loaded.error());
   LogInfo("search.loaded", {{"subjects", static_cast<int64_t>(index.size())},
@@ -71,7 +75,7 @@ int Serve(const ServeOptions& options) {
       index.Upsert(subject);
     }
   });
-  files::CreditFiles credit_files(*context->store, context->catalog);
+  files::CreditFiles credit_files(*context->store, context->catalog, &subjects);
   auto lists = lists::ListCatalog::Load(context->catalog);
   if (!lists) return ExitWith(lists.error());
   auto rating_models = rating::LoadRatingModels(context->catalog);
@@ -81,6 +85,7 @@ int Serve(const ServeOptions& options) {
   services.lists = &*lists;
   services.rating_models = &*rating_models;
   services.store = context->store.get();
+  services.subjects = &subjects;
   services.catalog = &context->catalog;
   services.clock = context->clock.get();
   services.random = &random;

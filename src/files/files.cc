@@ -58,8 +58,9 @@ std::string MaskPersonalIds(std::string_view text) {
   return out;
 }
 
-CreditFiles::CreditFiles(store::Store& store, const policy::Catalog& catalog)
-    : store_(store), catalog_(catalog) {}
+CreditFiles::CreditFiles(store::Store& store, const policy::Catalog& catalog,
+                         store::SubjectReads* subjects)
+    : store_(store), subjects_(subjects != nullptr ? *subjects : store), catalog_(catalog) {}
 
 bool CreditFiles::SeesFullFile(const auth::Principal& viewer, const store::Subject& subject) const {
   switch (viewer.role) {
@@ -99,15 +100,15 @@ std::string CreditFiles::PublicityState(const store::Record& record, Date today)
 
 Result<Profile> CreditFiles::GetProfile(const auth::Principal& viewer, std::string_view code,
                                         Date today) {
-  CREDENCE_ASSIGN_OR_RETURN(auto subject, store_.FindSubjectByCode(ids::NormalizeCode(code)));
+  CREDENCE_ASSIGN_OR_RETURN(auto subject, subjects_.FindSubjectByCode(ids::NormalizeCode(code)));
   if (!subject) return Fail(Error::NotFound(fmt::format("no credit file for code {}", code)));
   Profile profile;
   profile.full_view = SeesFullFile(viewer, *subject);
   profile.region_name = ids::DivisionFullName(subject->region);
   for (const policy::Category& category : catalog_.categories()) {
-    profile.counts.push_back(CategoryCount{category.key, category.name, 0, 0});
+    profile.counts.push_back(CategoryCount{category.key, &category.name, 0, 0});
   }
-  CREDENCE_ASSIGN_OR_RETURN(auto heads, store_.ListRecordHeads(subject->id));
+  CREDENCE_ASSIGN_OR_RETURN(auto heads, subjects_.ListRecordHeads(subject->id));
   for (const store::RecordHead& head : heads) {
     const policy::RecordKind* kind = catalog_.FindKind(head.kind);
     if (kind == nullptr) continue;  // a kind no longer in the catalog stays stored, unshown
@@ -131,7 +132,7 @@ Result<Profile> CreditFiles::GetProfile(const auth::Principal& viewer, std::stri
 Result<store::Page<RecordView>> CreditFiles::ListRecords(const auth::Principal& viewer,
                                                          std::string_view code,
                                                          const RecordFilter& filter, Date today) {
-  CREDENCE_ASSIGN_OR_RETURN(auto subject, store_.FindSubjectByCode(ids::NormalizeCode(code)));
+  CREDENCE_ASSIGN_OR_RETURN(auto subject, subjects_.FindSubjectByCode(ids::NormalizeCode(code)));
   if (!subject) return Fail(Error::NotFound(fmt::format("no credit file for code {}", code)));
   if (!filter.category.empty() && catalog_.FindCategory(filter.category) == nullptr) {
     return Fail(

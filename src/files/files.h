@@ -23,10 +23,10 @@
 namespace credence::files {
 
 struct CategoryCount {
-  std::string category;  // policy category key
-  policy::Text name;
-  int64_t visible = 0;  // records this viewer can see
-  int64_t total = 0;    // all records (only filled for full views)
+  std::string category;                // policy category key
+  const policy::Text* name = nullptr;  // the category's name, owned by the catalog
+  int64_t visible = 0;                 // records this viewer can see
+  int64_t total = 0;                   // all records (only filled for full views)
 };
 
 struct Profile {
@@ -59,7 +59,10 @@ std::string MaskPersonalIds(std::string_view text);
 
 class CreditFiles {
  public:
-  CreditFiles(store::Store& store, const policy::Catalog& catalog);
+  // Subjects and record heads are read through `subjects` when given (the in-memory
+  // store::SubjectCache of a server), else from the store.
+  CreditFiles(store::Store& store, const policy::Catalog& catalog,
+              store::SubjectReads* subjects = nullptr);
 
   // NotFound when no subject has this code.
   Result<Profile> GetProfile(const auth::Principal& viewer, std::string_view code, Date today);
@@ -74,6 +77,7 @@ class CreditFiles {
 
  private:
   store::Store& store_;
+  store::SubjectReads& subjects_;
   const policy::Catalog& catalog_;
 };
 

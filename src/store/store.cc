@@ -88,4 +88,20 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view url) {
                                          "\": use sqlite:PATH, a plain path, or postgres://..."));
 }
 
+Status Store::ScanRecordHeads(const std::function<Status(const RecordHead&)>& visit) {
+  return ScanRecordsBySubject([&](const Record& record) -> Status {
+    RecordHead head;
+    head.id = record.id;
+    head.subject_id = record.subject_id;
+    head.kind = record.kind;
+    head.status = record.status;
+    head.decided_at = record.decided_at;
+    head.publicity_max_end = record.publicity_max_end;
+    head.published = record.published;
+    head.version = record.version;
+    head.content_hash = record.content_hash;
+    return visit(head);
+  });
+}
+
 }  // namespace credence::store

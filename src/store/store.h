@@ -220,9 +220,33 @@ class WriteTxn {
   virtual Status Commit() = 0;
 };
 
-class Store {
+// What a committed write transaction changed, for views kept in memory beside the store (the
+// subject cache, the search index).
+struct CommitEvent {
+  // Subjects whose row or whose records the transaction inserted or changed: sorted, unique.
+  std::vector<int64_t> subject_ids;
+  // True when the store cannot say what changed (another process or instance wrote to a
+  // shared database): everything kept in memory must be reloaded.
+  bool everything = false;
+};
+using CommitObserver = std::function<void(const CommitEvent&)>;
+
+// The reads a credit file is served from; answered by every Store and, from memory, by
+// store::SubjectCache (subject_cache.h).
+class SubjectReads {
  public:
-  virtual ~Store() = default;
+  virtual ~SubjectReads() = default;
+  virtual Result<std::optional<Subject>> FindSubjectByCode(std::string_view code) = 0;
+  virtual Result<std::optional<Subject>> GetSubject(int64_t id) = 0;
+  // In the order of ids; unknown ids are skipped.
+  virtual Result<std::vector<Subject>> GetSubjects(std::span<const int64_t> ids) = 0;
+  // Every record of a subject, oldest decision first (decided_at, then id).
+  virtual Result<std::vector<RecordHead>> ListRecordHeads(int64_t subject_id) = 0;
+};
+
+class Store : public SubjectReads {
+ public:
+  ~Store() override = default;
 
   // "sqlite:PATH" (or a plain path) opens or creates an SQLite file (and its parent folder) and
   // migrates it forward. "postgres://..." / "postgresql://..." is served by the PostgreSQL
@@ -233,17 +257,12 @@ class Store {
   virtual std::string_view backend() const = 0;  // "sqlite", "postgres"
 
   // --- reads (thread-safe) ---
-  virtual Result<std::optional<Subject>> FindSubjectByCode(std::string_view code) = 0;
-  virtual Result<std::optional<Subject>> GetSubject(int64_t id) = 0;
-  // In the order of ids; unknown ids are skipped.
-  virtual Result<std::vector<Subject>> GetSubjects(std::span<const int64_t> ids) = 0;
+  // FindSubjectByCode, GetSubject, GetSubjects and ListRecordHeads: see SubjectReads.
   // Calls visit for every subject with id > after_id in id order, at most limit of them
   // (limit < 0: no limit). Streams from one snapshot: fit for loading millions of subjects.
   virtual Status ScanSubjects(int64_t after_id, int64_t limit,
                               const std::function<void(const Subject&)>& visit) = 0;
 
-  // Every record of a subject, oldest decision first (decided_at, then id).
-  virtual Result<std::vector<RecordHead>> ListRecordHeads(int64_t subject_id) = 0;
   virtual Result<Page<Record>> ListRecords(const RecordQuery& query) = 0;
   virtual Result<std::optional<Record>> GetRecord(int64_t id) = 0;
   virtual Result<std::optional<Record>> FindRecordByRef(std::string_view department,
@@ -258,6 +277,9 @@ class Store {
   virtual Status ScanRecordsBySubject(const std::function<Status(const Record&)>& visit) {
     return Fail(Error::Unavailable("ScanRecordsBySubject is not supported by this store"));
   }
+  // Calls visit for the head of every current record, in id order, from one snapshot (to load
+  // an in-memory view). The default walks ScanRecordsBySubject; backends may read less.
+  virtual Status ScanRecordHeads(const std::function<Status(const RecordHead&)>& visit);
   // Heads of active records whose publicity_max_end is on or before `day` (due to be stored as
   // expired), with id > after_id, in id order, at most limit of them: the expiry job pages
   // through them. Unavailable by default, as above.
@@ -289,6 +311,17 @@ class Store {
   // Waits until no other WriteTxn of this Store is alive (and, for a shared database, until
   // other processes' write transactions end, or Unavailable after a timeout).
   virtual Result<std::unique_ptr<WriteTxn>> BeginWrite() = 0;
+
+  // Calls observer after every successful Commit of this store's write transactions, on the
+  // committing thread before Commit returns (so a reply sent after a commit follows the
+  // views' update), one commit at a time. Backends that learn of other writers' commits
+  // (another process on the same SQLite file, another instance on the same PostgreSQL) report
+  // them too, as soon as they notice, with `everything` when they cannot say what changed.
+  // Returns an id for RemoveCommitObserver. Neither may be called by a thread that holds a
+  // write transaction of this store.
+  virtual int64_t AddCommitObserver(CommitObserver observer) = 0;
+  // After it returns, the observer is not running and will not be called again.
+  virtual void RemoveCommitObserver(int64_t id) = 0;
 };
 
 }  // namespace credence::store

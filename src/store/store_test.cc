@@ -1033,6 +1033,69 @@ TEST_P(StoreConformanceTest, LargeBatchOfRecordsIsInsertedAndFound) {
   EXPECT_EQ(of_subject->size(), static_cast<size_t>(kRecords / kSubjects));
 }
 
+TEST_P(StoreConformanceTest, CommitObserversHearTheSubjectsATransactionTouched) {
+  int64_t a = AddSubject("91330302MA2A000001");
+  int64_t b = AddSubject("91330302MA2A000002");
+  std::vector<CommitEvent> events;
+  store_->AddCommitObserver([&](const CommitEvent& event) { events.push_back(event); });
+
+  std::vector<Record> added =
+      AddRecords({MakeRecord(b, "court", "judgment", "R-1", Day(2024, 1, 1)),
+                  MakeRecord(a, "court", "judgment", "R-2", Day(2024, 1, 2)),
+                  MakeRecord(b, "court", "judgment", "R-3", Day(2024, 1, 3))});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].subject_ids, (std::vector<int64_t>{a, b}));
+  EXPECT_FALSE(events[0].everything);
+
+  {  // A revision that moves a record to another subject changes both files.
+    int64_t c = AddSubject("91330302MA2A000003");
+    events.clear();
+    Record moved = added[1];
+    moved.subject_id = c;
+    moved.version = 2;
+    auto txn = Begin();
+    ASSERT_TRUE(txn->ReviseRecord(moved));
+    ASSERT_TRUE(txn->Commit());
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].subject_ids, (std::vector<int64_t>{a, c}));
+  }
+  {  // Rolled back: nobody hears of it.
+    events.clear();
+    auto txn = Begin();
+    std::vector<Record> more = {MakeRecord(a, "court", "judgment", "R-4", Day(2024, 1, 4))};
+    ASSERT_TRUE(txn->InsertRecords(more));
+  }
+  EXPECT_TRUE(events.empty());
+}
+
+TEST_P(StoreConformanceTest, ScanRecordHeadsVisitsEveryCurrentHeadInIdOrder) {
+  int64_t a = AddSubject("91330302MA2A000001");
+  int64_t b = AddSubject("91330302MA2A000002");
+  std::vector<Record> added =
+      AddRecords({MakeRecord(b, "court", "judgment", "R-1", Day(2024, 1, 1)),
+                  MakeRecord(a, "tax", "tax_credit_grade", "T-1", Day(2023, 5, 1))});
+  Record revised = added[0];
+  revised.version = 2;
+  revised.status = RecordStatus::kWithdrawn;
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->ReviseRecord(revised));
+    ASSERT_TRUE(txn->Commit());
+  }
+  std::vector<RecordHead> heads;
+  ASSERT_TRUE(store_->ScanRecordHeads([&](const RecordHead& head) -> Status {
+    heads.push_back(head);
+    return OkStatus();
+  }));
+  ASSERT_EQ(heads.size(), 2u);
+  EXPECT_EQ(heads[0].id, added[0].id);
+  EXPECT_EQ(heads[0].subject_id, b);
+  EXPECT_EQ(heads[0].version, 2);
+  EXPECT_EQ(heads[0].status, RecordStatus::kWithdrawn);
+  EXPECT_EQ(heads[1].kind, "tax_credit_grade");
+  EXPECT_EQ(heads[1].publicity_max_end, Day(2024, 5, 1));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformanceTest,
     ::testing::Values(StoreBackend{

@@ -478,6 +478,7 @@ const std::string kSelectDueToExpire =
     Sql({"SELECT ", kHeadColumns,
          " FROM records WHERE status = ?1 AND publicity_max_end IS NOT NULL AND "
          "publicity_max_end <= ?2 AND id > ?3 ORDER BY id LIMIT ?4"});
+const std::string kScanHeads = Sql({"SELECT ", kHeadColumns, " FROM records ORDER BY id"});
 const std::string kSelectHeadsOfSubject =
     Sql({"SELECT ", kHeadColumns, " FROM records WHERE subject_id = ?1 ORDER BY decided_at, id"});
 const std::string kSelectHistory =
@@ -699,6 +700,7 @@ class SqliteStore final : public Store {
       : path_(std::move(path)), writer_(std::move(writer)) {}
 
   ~SqliteStore() override {
+    StopWatchingOtherWriters();
     writer_->SetWalHook(nullptr);
     checkpointer_.reset();
   }
@@ -729,6 +731,7 @@ class SqliteStore final : public Store {
                       const std::function<void(const Subject&)>& visit) override;
   Result<std::vector<RecordHead>> ListRecordHeads(int64_t subject_id) override;
   Status ScanRecordsBySubject(const std::function<Status(const Record&)>& visit) override;
+  Status ScanRecordHeads(const std::function<Status(const RecordHead&)>& visit) override;
   Result<std::vector<RecordHead>> ListRecordsDueToExpire(Date day, int64_t after_id,
                                                          int64_t limit) override;
   Result<Page<Record>> ListRecords(const RecordQuery& query) override;
@@ -747,9 +750,23 @@ class SqliteStore final : public Store {
   Result<std::vector<GroupCount>> CountSubjectsByRegion() override;
   Result<std::vector<GroupCount>> CountRecordsByKind() override;
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
+  int64_t AddCommitObserver(CommitObserver observer) override;
+  void RemoveCommitObserver(int64_t id) override;
 
  private:
   friend class SqliteWriteTxn;
+
+  // Called with write_mutex_ held, after a commit or on noticing another process's commits.
+  void Notify(const CommitEvent& event) {
+    for (const auto& [id, observer] : observers_) observer(event);
+  }
+
+  // Another process writing to the same file (`credence import` beside `credence serve`) is
+  // noticed through PRAGMA data_version on the writing connection, which changes only for
+  // commits made on other connections: checked about once a second while the writer is idle.
+  void WatchOtherWriters();
+  void StopWatchingOtherWriters();
+  Result<int64_t> WriterDataVersion();
 
   // A read-only connection borrowed from the pool for one call.
   class Lease {
@@ -806,6 +823,15 @@ class SqliteStore final : public Store {
   std::atomic<std::thread::id> writer_thread_{};
 
   std::unique_ptr<BackgroundCheckpointer> checkpointer_;
+
+  // Guarded by write_mutex_: observers run with it held, so removing one waits for its call.
+  std::vector<std::pair<int64_t, CommitObserver>> observers_;
+  int64_t next_observer_id_ = 1;   // guarded by write_mutex_
+  int64_t seen_data_version_ = 0;  // guarded by write_mutex_
+  std::mutex watch_mutex_;
+  std::condition_variable watch_wake_;
+  bool watch_stopping_ = false;  // guarded by watch_mutex_
+  std::thread watcher_;
 
   // Declared after writer_ so that readers close first and the writer, closing last,
   // checkpoints the WAL into the database file.
@@ -883,12 +909,16 @@ class SqliteWriteTxn final : public WriteTxn {
     if (subject.code.empty()) {
       return Fail(Error::InvalidArgument("required", "a subject needs a code"));
     }
-    return InsertNew(kInsertSubject, subject, BindSubject);
+    CREDENCE_RETURN_IF_ERROR(InsertNew(kInsertSubject, subject, BindSubject));
+    touched_subjects_.push_back(subject.id);
+    return OkStatus();
   }
 
   Status UpdateSubject(const Subject& subject) override {
     CREDENCE_RETURN_IF_ERROR(CheckUsable());
-    return UpdateExisting(kUpdateSubject, subject, BindSubject, "subject");
+    CREDENCE_RETURN_IF_ERROR(UpdateExisting(kUpdateSubject, subject, BindSubject, "subject"));
+    touched_subjects_.push_back(subject.id);
+    return OkStatus();
   }
 
   Result<std::vector<std::optional<RecordHead>>> FindRecordsByRef(
@@ -944,6 +974,9 @@ class SqliteWriteTxn final : public WriteTxn {
                                                         record.source_ref + "\""));
       }
       record.id = db_.LastInsertRowid();
+      if (touched_subjects_.empty() || touched_subjects_.back() != record.subject_id) {
+        touched_subjects_.push_back(record.subject_id);
+      }
     }
     return OkStatus();
   }
@@ -957,6 +990,15 @@ class SqliteWriteTxn final : public WriteTxn {
     }
     // Interned first: failing here leaves nothing half-written.
     CREDENCE_ASSIGN_OR_RETURN(int64_t kind_id, InternKey(db_, keys_.kinds, record.kind));
+    {
+      // A revision may move a record to another subject: both files change.
+      CREDENCE_ASSIGN_OR_RETURN(Query owner,
+                                db_.Prepare("SELECT subject_id FROM records WHERE id = ?1"));
+      owner.BindInt(1, record.id);
+      CREDENCE_ASSIGN_OR_RETURN(bool found, owner.Step());
+      if (found) touched_subjects_.push_back(owner.ColumnInt(0));
+    }
+    touched_subjects_.push_back(record.subject_id);
     {
       CREDENCE_ASSIGN_OR_RETURN(Query copy, db_.Prepare(kCopyRecordToHistory));
       copy.BindInt(1, record.id);
@@ -1076,6 +1118,14 @@ class SqliteWriteTxn final : public WriteTxn {
     }
     for (const auto& [id, key] : new_departments_.keys) store_.departments_.Add(id, key);
     for (const auto& [id, key] : new_kinds_.keys) store_.kinds_.Add(id, key);
+    if (!store_.observers_.empty() && !touched_subjects_.empty()) {
+      CommitEvent event;
+      event.subject_ids = std::move(touched_subjects_);
+      std::sort(event.subject_ids.begin(), event.subject_ids.end());
+      event.subject_ids.erase(std::unique(event.subject_ids.begin(), event.subject_ids.end()),
+                              event.subject_ids.end());
+      store_.Notify(event);  // write_mutex_ is still held by lock_
+    }
     return OkStatus();
   }
 
@@ -1122,8 +1172,9 @@ class SqliteWriteTxn final : public WriteTxn {
   PendingKeys new_kinds_;
   Keys keys_;
   bool finished_ = false;
-  bool poisoned_ = false;                 // a call failed after writing part of its rows
-  std::optional<AuditEntry> audit_head_;  // known once read, then kept up to date
+  bool poisoned_ = false;                  // a call failed after writing part of its rows
+  std::optional<AuditEntry> audit_head_;   // known once read, then kept up to date
+  std::vector<int64_t> touched_subjects_;  // for the commit observers
 };
 
 Result<std::unique_ptr<WriteTxn>> SqliteStore::BeginWrite() {
@@ -1210,6 +1261,80 @@ Result<std::vector<RecordHead>> SqliteStore::ListRecordHeads(int64_t subject_id)
     heads.push_back(std::move(head));
   }
   return heads;
+}
+
+Status SqliteStore::ScanRecordHeads(const std::function<Status(const RecordHead&)>& visit) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  Keys keys = ReaderKeys(*reader);
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kScanHeads));
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+    if (!found) break;
+    CREDENCE_ASSIGN_OR_RETURN(RecordHead head, ReadHead(query, keys));
+    CREDENCE_RETURN_IF_ERROR(visit(head));
+  }
+  return OkStatus();
+}
+
+int64_t SqliteStore::AddCommitObserver(CommitObserver observer) {
+  int64_t id;
+  {
+    std::lock_guard write_lock(write_mutex_);
+    id = next_observer_id_++;
+    observers_.emplace_back(id, std::move(observer));
+  }
+  if (!watcher_.joinable()) WatchOtherWriters();
+  return id;
+}
+
+void SqliteStore::RemoveCommitObserver(int64_t id) {
+  std::lock_guard write_lock(write_mutex_);
+  std::erase_if(observers_, [id](const auto& entry) { return entry.first == id; });
+}
+
+Result<int64_t> SqliteStore::WriterDataVersion() {
+  CREDENCE_ASSIGN_OR_RETURN(Query query, writer_->Prepare("PRAGMA data_version"));
+  CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+  if (!found) return Fail(Error::Internal("PRAGMA data_version returned no row"));
+  return query.ColumnInt(0);
+}
+
+void SqliteStore::WatchOtherWriters() {
+  {
+    std::lock_guard write_lock(write_mutex_);
+    seen_data_version_ = WriterDataVersion().value_or(0);
+  }
+  watcher_ = std::thread([this] {
+    std::unique_lock lock(watch_mutex_);
+    while (
+        !watch_wake_.wait_for(lock, std::chrono::seconds(1), [this] { return watch_stopping_; })) {
+      lock.unlock();
+      // Only while our own writer is idle: a commit of ours in progress would be reported
+      // by its transaction, and nobody else can commit while we hold the database's lock.
+      std::unique_lock write_lock(write_mutex_, std::try_to_lock);
+      if (write_lock.owns_lock()) {
+        Result<int64_t> version = WriterDataVersion();
+        if (version && *version != seen_data_version_) {
+          seen_data_version_ = *version;
+          CommitEvent event;
+          event.everything = true;
+          Notify(event);
+        }
+      }
+      write_lock = {};
+      lock.lock();
+    }
+  });
+}
+
+void SqliteStore::StopWatchingOtherWriters() {
+  if (!watcher_.joinable()) return;
+  {
+    std::lock_guard lock(watch_mutex_);
+    watch_stopping_ = true;
+  }
+  watch_wake_.notify_one();
+  watcher_.join();
 }
 
 Status SqliteStore::ScanRecordsBySubject(const std::function<Status(const Record&)>& visit) {
