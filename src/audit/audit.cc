@@ -34,26 +34,35 @@ std::string_view View(const std::array<char, 4>& bytes) { return {bytes.data(), 
 
 }  // namespace
 
-std::string LeafData(const store::AuditEntry& entry) {
+namespace {
+
+// Calls hash with `prefix` and then the leaf data's parts (see audit.h), without copying them
+// together: the chain hash of every record version is computed on the writer's thread.
+template <typename HashParts>
+Sha256Digest WithLeafParts(std::string_view prefix, const store::AuditEntry& entry,
+                           HashParts hash) {
   const std::array<char, 8> seq = BigEndian64(entry.seq);
   const std::array<char, 8> at = BigEndian64(entry.at.micros());
   const std::array<char, 4> actor_length = BigEndian32(static_cast<uint32_t>(entry.actor.size()));
   const std::array<char, 4> action_length = BigEndian32(static_cast<uint32_t>(entry.action.size()));
   const std::array<char, 4> object_length = BigEndian32(static_cast<uint32_t>(entry.object.size()));
+  return hash({prefix, View(seq), View(at), View(actor_length), entry.actor, View(action_length),
+               entry.action, View(object_length), entry.object, entry.digest});
+}
+
+}  // namespace
+
+std::string LeafData(const store::AuditEntry& entry) {
   std::string data;
-  data.reserve(28 + entry.actor.size() + entry.action.size() + entry.object.size() +
-               entry.digest.size());
-  for (std::string_view part :
-       {View(seq), View(at), View(actor_length), std::string_view(entry.actor), View(action_length),
-        std::string_view(entry.action), View(object_length), std::string_view(entry.object),
-        std::string_view(entry.digest)}) {
-    data.append(part);
-  }
+  WithLeafParts({}, entry, [&](std::initializer_list<std::string_view> parts) {
+    for (std::string_view part : parts) data.append(part);
+    return Sha256Digest{};
+  });
   return data;
 }
 
 std::string EntryHash(std::string_view previous_hash, const store::AuditEntry& entry) {
-  Sha256Digest hash = Sha256Concat({previous_hash, LeafData(entry)});
+  Sha256Digest hash = WithLeafParts(previous_hash, entry, &Sha256Concat);
   return std::string(AsBytes(hash));
 }
 
