@@ -209,7 +209,8 @@ class TransparencyLog {
   const Clock& clock_;
   std::mutex mutex_;
   MerkleTree tree_;
-  // seq of "record:<id>@1" by record id (0: none), and of later versions by (id, version).
+  // seq of "record:<id>@1" by record id (0: none), and of later versions (and of first
+  // versions with implausibly large ids) by (id, version).
   std::vector<int64_t> first_version_seq_;
   std::map<std::pair<int64_t, int32_t>, int64_t> later_version_seq_;
 };

@@ -631,5 +631,26 @@ TEST_F(AuditLogTest, TruncatingTheLogIsCaughtByAPublishedHead) {
   EXPECT_NE(report->message.find("removed"), std::string::npos) << report->message;
 }
 
+TEST_F(AuditLogTest, OddRecordObjectsAreFoundWithoutADenseIndexOfTheirIds) {
+  AppendEvents(1, 3);
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn);
+    std::vector<Event> events = {{"cli", "record.insert", "record:9000000000000@1", Sha256("a")},
+                                 {"cli", "record.insert", "record:-4@1", Sha256("b")},
+                                 {"cli", "record.insert", "record:12@x", Sha256("c")}};
+    ASSERT_TRUE(Append(**txn, kAt, events));
+    ASSERT_TRUE((*txn)->Commit());
+  }
+  auto signer = TreeHeadSigner::FromSeed(std::string(32, '\x03'));
+  FixedClock clock;
+  TransparencyLog log(*store_, *signer, clock);
+  auto far = log.ProveRecordVersion(9'000'000'000'000, 1, 0);
+  ASSERT_TRUE(far) << far.error().ToString();
+  EXPECT_EQ(far->leaf_index, 3);
+  EXPECT_EQ(log.ProveRecordVersion(12, 1, 0).error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(log.ProveRecordVersion(2, 1, 0)->leaf_index, 1);
+}
+
 }  // namespace
 }  // namespace credence::audit

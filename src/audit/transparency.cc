@@ -158,7 +158,9 @@ Status TransparencyLog::Refresh() {
     tree_.Append(LeafHash(LeafData(entry)));
     if (auto record = ParseRecordObject(entry.object)) {
       const auto [id, version] = *record;
-      if (version == 1) {
+      // Record ids grow with the log, so a vector indexed by id stays dense; an id far beyond
+      // the log's size (possible only in a damaged log) goes to the map instead.
+      if (version == 1 && id <= 2 * tree_.size() + kMerkleChunk) {
         if (first_version_seq_.size() <= static_cast<size_t>(id)) {
           first_version_seq_.resize(static_cast<size_t>(id) + 1, 0);
         }
@@ -215,8 +217,9 @@ Result<TransparencyLog::Inclusion> TransparencyLog::ProveRecordVersion(int64_t r
   int64_t seq = 0;
   if (version == 1 && record_id > 0 && static_cast<size_t>(record_id) < first_version_seq_.size()) {
     seq = first_version_seq_[static_cast<size_t>(record_id)];
-  } else if (auto found = later_version_seq_.find({record_id, version});
-             found != later_version_seq_.end()) {
+  }
+  if (auto found = later_version_seq_.find({record_id, version});
+      seq == 0 && found != later_version_seq_.end()) {
     seq = found->second;
   }
   if (seq == 0) {
