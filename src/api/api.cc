@@ -8,7 +8,6 @@
 #include "common/log.h"
 
 namespace credence::api {
-namespace {
 
 Result<int64_t> ParseNonNegative(std::string_view name, std::string_view text) {
   int64_t value = 0;
@@ -19,8 +18,6 @@ Result<int64_t> ParseNonNegative(std::string_view name, std::string_view text) {
   }
   return value;
 }
-
-}  // namespace
 
 Result<Paging> ParsePaging(const http::Request& request, int64_t default_limit, int64_t max_limit) {
   Paging paging{0, default_limit};
@@ -85,6 +82,7 @@ void RegisterRoutes(http::Router& router, Services& services) {
   RegisterRatingRoutes(router, services);
   RegisterListRoutes(router, services);
   RegisterIngestRoutes(router, services);
+  RegisterTransparencyRoutes(router, services);
 }
 
 }  // namespace credence::api

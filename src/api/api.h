@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "audit/audit.h"
 #include "auth/auth.h"
 #include "common/metrics.h"
 #include "common/random.h"
@@ -37,6 +38,8 @@ struct Services {
   // Loaded once with the policy; without them the rating routes answer 503.
   const lists::ListCatalog* lists = nullptr;
   const rating::RatingModels* rating_models = nullptr;
+  // The Merkle-tree view of the audit log; without it the transparency routes answer 503.
+  audit::TransparencyLog* transparency = nullptr;
   std::filesystem::path openapi_path;  // docs/openapi.json
   std::string version;                 // build version for /healthz
 };

@@ -15,6 +15,9 @@ struct Paging {
   int64_t limit = 20;
 };
 
+// A path or query parameter that must be an integer ≥ 0; the error names the parameter.
+Result<int64_t> ParseNonNegative(std::string_view name, std::string_view text);
+
 // ?offset=&limit= with bounds: offset ≥ 0, 1 ≤ limit ≤ max_limit. Errors name the parameter.
 Result<Paging> ParsePaging(const http::Request& request, int64_t default_limit = 20,
                            int64_t max_limit = 100);
@@ -44,6 +47,7 @@ void RegisterIngestRoutes(http::Router& router, Services& services);
 void RegisterSystemRoutes(http::Router& router, Services& services);
 void RegisterRatingRoutes(http::Router& router, Services& services);
 void RegisterListRoutes(http::Router& router, Services& services);
+void RegisterTransparencyRoutes(http::Router& router, Services& services);
 
 // The subject's rating on as_of from its current records, its reasons cut to what this viewer
 // may see (records the public does not see on that day are left out of contributions,

@@ -81,7 +81,12 @@ int Serve(const ServeOptions& options) {
   auto rating_models = rating::LoadRatingModels(context->catalog);
   if (!rating_models) return ExitWith(rating_models.error());
 
+  auto signer = audit::LoadOrCreateSigningKey(TransparencyKeyPath(options.store), random);
+  if (!signer) return ExitWith(signer.error());
+  audit::TransparencyLog transparency(*context->store, *signer, *context->clock);
+
   api::Services services;
+  services.transparency = &transparency;
   services.lists = &*lists;
   services.rating_models = &*rating_models;
   services.store = context->store.get();
@@ -302,23 +307,6 @@ int PolicyCheck(const std::string& dir) {
   return 0;
 }
 
-// --- credence audit verify ---
-
-int AuditVerify(const StoreOptions& store_options) {
-  auto context = OpenContext(store_options);
-  if (!context) return ExitWith(context.error());
-  auto report = audit::Verify(*context->store);
-  if (!report) return ExitWith(report.error());
-  if (!report->ok) {
-    std::cout << fmt::format("audit log BROKEN at entry {}: {} ({} entries checked)\n",
-                             report->first_broken_seq, report->message, report->entries);
-    return 1;
-  }
-  std::cout << fmt::format("audit log ok: {} entries, head {}\n", report->entries,
-                           report->head_hash_hex);
-  return 0;
-}
-
 // The day a command works on: --at when given, else the clock's Shanghai day.
 
 // --- credence rate ---
@@ -533,12 +521,7 @@ int Run(int argc, char** argv) {
   policy_check->add_option("dir", policy_dir, "policy directory (default: ./policy)");
   policy_check->callback([&] { status = PolicyCheck(policy_dir); });
 
-  CLI::App* audit_cmd = app.add_subcommand("audit", "the audit log");
-  audit_cmd->require_subcommand(1);
-  StoreOptions audit_store;
-  CLI::App* audit_verify = audit_cmd->add_subcommand("verify", "verify the hash chain");
-  audit_store.AddTo(audit_verify);
-  audit_verify->callback([&] { status = AuditVerify(audit_store); });
+  AddAuditCommands(app, status);
 
   StoreOptions rate_store;
   bool rate_all = false;

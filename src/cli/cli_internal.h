@@ -26,6 +26,12 @@ struct StoreOptions {
   std::string Url() const;
 };
 
+// The data directory's transparency signing key (Ed25519 seed; audit::LoadOrCreateSigningKey).
+std::filesystem::path TransparencyKeyPath(const StoreOptions& options);
+
+// credence audit verify.
+void AddAuditCommands(CLI::App& app, int& status);
+
 // Prints "credence: <error>" to standard error; exit status 2 for invalid arguments, else 1.
 int ExitWith(const Error& error);
 

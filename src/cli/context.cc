@@ -25,6 +25,10 @@ std::string StoreOptions::Url() const {
   return store_url.empty() ? "sqlite:" + (fs::path(data_dir) / "credence.db").string() : store_url;
 }
 
+fs::path TransparencyKeyPath(const StoreOptions& options) {
+  return fs::path(options.data_dir) / "transparency.key";
+}
+
 int ExitWith(const Error& error) {
   std::cerr << "credence: " << error.ToString() << "\n";
   return error.code() == ErrorCode::kInvalidArgument ? 2 : 1;

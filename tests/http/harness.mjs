@@ -97,3 +97,15 @@ export function ndjson(rows) {
 }
 
 export function readText(path) { return readFileSync(path, 'utf8'); }
+
+// An administrative penalty row of the NDJSON feed (FORMATS.md) against one company.
+export function penaltyRow(code, name, ref, overrides = {}) {
+  return {
+    source_ref: ref, kind: 'admin_penalty',
+    subject: { code, name, kind: 'enterprise' },
+    decided_at: '2026-03-05', tier: 'general', document_no: `温鹿市监罚〔2026〕${ref}号`,
+    legal_basis: '《中华人民共和国食品安全法》第一百二十四条', content: '罚款人民币伍万元',
+    amount_yuan: 50000, authority: { name: '温州市鹿城区市场监督管理局', code: '113303020000000000' },
+    ...overrides,
+  };
+}

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { Server, tempDir, createToken, cleanup, ndjson, policyWith, run, NOW } from './harness.mjs';
+import { Server, tempDir, createToken, cleanup, ndjson, penaltyRow, policyWith, run, NOW } from './harness.mjs';
 import { uscc, residentId, withBadCheck } from './codes.mjs';
 
 let data, server, mr, court, operator, policyDir;
@@ -12,14 +12,7 @@ const company2 = uscc('913303817654321A');
 const person = residentId('33030219850312123');
 
 function penalty(ref, overrides = {}) {
-  return {
-    source_ref: ref, kind: 'admin_penalty',
-    subject: { code: company, name: '温州市测试贸易有限公司', kind: 'enterprise' },
-    decided_at: '2026-03-05', tier: 'general', document_no: `温鹿市监罚〔2026〕${ref}号`,
-    legal_basis: '《中华人民共和国食品安全法》第一百二十四条', content: '罚款人民币伍万元',
-    amount_yuan: 50000, authority: { name: '温州市鹿城区市场监督管理局', code: '113303020000000000' },
-    ...overrides,
-  };
+  return penaltyRow(company, '温州市测试贸易有限公司', ref, overrides);
 }
 
 function reconciles(report) {
