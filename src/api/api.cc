@@ -85,6 +85,7 @@ void RegisterRoutes(http::Router& router, Services& services) {
   RegisterRatingRoutes(router, services);
   RegisterListRoutes(router, services);
   RegisterIngestRoutes(router, services);
+  RegisterQualityRoutes(router, services);
 }
 
 }  // namespace credence::api

@@ -14,6 +14,7 @@
 #include "ingest/ingest.h"
 #include "lists/lists.h"
 #include "policy/policy.h"
+#include "quality/quality.h"
 #include "rating/rating.h"
 #include "search/search.h"
 #include "store/store.h"
@@ -37,6 +38,8 @@ struct Services {
   // Loaded once with the policy; without them the rating routes answer 503.
   const lists::ListCatalog* lists = nullptr;
   const rating::RatingModels* rating_models = nullptr;
+  // Expected feed cadence for the data-quality dashboard; without it /quality answers 503.
+  const quality::QualitySettings* quality = nullptr;
   std::filesystem::path openapi_path;  // docs/openapi.json
   std::string version;                 // build version for /healthz
 };
