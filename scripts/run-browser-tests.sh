@@ -88,7 +88,13 @@ fi
 dept_token="$(tail -n 1 "$work/token.log" | tr -d '[:space:]')"
 [ -n "$dept_token" ] || { echo "run-browser-tests: token create printed no token" >&2; exit 1; }
 
+if ! "$binary" token create --data "$work/data" --role operator >"$work/operator-token.log" 2>&1; then
+  cat "$work/operator-token.log" >&2
+  exit 1
+fi
+operator_token="$(tail -n 1 "$work/operator-token.log" | tr -d '[:space:]')"
+
 echo "run-browser-tests: testing $base_url"
 cd "$tests"
-BASE_URL="$base_url" DEPT_TOKEN="$dept_token" CHROMIUM="$chromium" \
+BASE_URL="$base_url" DEPT_TOKEN="$dept_token" OPERATOR_TOKEN="$operator_token" CHROMIUM="$chromium" \
   node --test --test-concurrency=1 "$@" ./*.test.mjs

@@ -83,6 +83,7 @@ void RegisterRoutes(http::Router& router, Services& services) {
   RegisterListRoutes(router, services);
   RegisterIngestRoutes(router, services);
   RegisterTransparencyRoutes(router, services);
+  RegisterQualityRoutes(router, services);
 }
 
 }  // namespace credence::api

@@ -15,6 +15,7 @@
 #include "ingest/ingest.h"
 #include "lists/lists.h"
 #include "policy/policy.h"
+#include "quality/quality.h"
 #include "rating/rating.h"
 #include "search/search.h"
 #include "store/store.h"
@@ -40,6 +41,8 @@ struct Services {
   const rating::RatingModels* rating_models = nullptr;
   // The Merkle-tree view of the audit log; without it the transparency routes answer 503.
   audit::TransparencyLog* transparency = nullptr;
+  // Expected feed cadence for the data-quality dashboard; without it /quality answers 503.
+  const quality::QualitySettings* quality = nullptr;
   std::filesystem::path openapi_path;  // docs/openapi.json
   std::string version;                 // build version for /healthz
 };

@@ -28,6 +28,7 @@
 #include "lifecycle/lifecycle.h"
 #include "lists/lists.h"
 #include "policy/policy.h"
+#include "quality/quality.h"
 #include "rating/rating.h"
 #include "search/search.h"
 #include "store/store.h"
@@ -80,6 +81,8 @@ int Serve(const ServeOptions& options) {
   if (!lists) return ExitWith(lists.error());
   auto rating_models = rating::LoadRatingModels(context->catalog);
   if (!rating_models) return ExitWith(rating_models.error());
+  auto quality_settings = quality::LoadQualitySettings(context->catalog);
+  if (!quality_settings) return ExitWith(quality_settings.error());
 
   auto signer = audit::LoadOrCreateSigningKey(TransparencyKeyPath(options.store), random);
   if (!signer) return ExitWith(signer.error());
@@ -89,6 +92,7 @@ int Serve(const ServeOptions& options) {
   services.transparency = &transparency;
   services.lists = &*lists;
   services.rating_models = &*rating_models;
+  services.quality = &*quality_settings;
   services.store = context->store.get();
   services.subjects = &subjects;
   services.catalog = &context->catalog;
@@ -299,6 +303,13 @@ int IdCheck(const std::vector<std::string>& codes) {
 int PolicyCheck(const std::string& dir) {
   auto catalog = policy::LoadCatalog(dir.empty() ? policy::DefaultPolicyDir() : fs::path(dir));
   if (!catalog) return ExitWith(catalog.error());
+  // The tables other modules own are checked by their owners, as `serve` would load them.
+  auto lists = lists::ListCatalog::Load(*catalog);
+  if (!lists) return ExitWith(lists.error());
+  auto rating_models = rating::LoadRatingModels(*catalog);
+  if (!rating_models) return ExitWith(rating_models.error());
+  auto quality_settings = quality::LoadQualitySettings(*catalog);
+  if (!quality_settings) return ExitWith(quality_settings.error());
   std::cout << fmt::format(
       "policy {} (catalog edition {}): {} categories, {} record kinds, {} departments, {} "
       "publicity rules — ok\n",

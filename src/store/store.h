@@ -159,6 +159,13 @@ struct AuditEntry {
   std::string hash;    // 32 raw bytes: SHA-256(previous hash || entry) — see audit/audit.h
 };
 
+// The newest batch of one department.
+struct DepartmentLatestBatch {
+  std::string department;
+  int64_t batch_id = 0;
+  Timestamp started_at;
+};
+
 struct GroupCount {
   std::string key;
   int64_t count = 0;
@@ -292,6 +299,13 @@ class Store : public SubjectReads {
   // Newest first; department empty: all departments.
   virtual Result<Page<Batch>> ListBatches(std::string_view department, int64_t offset,
                                           int64_t limit) = 0;
+  // Calls visit for every batch started at or after `since`, newest first, reports included,
+  // from one snapshot (for data-quality statistics over a window of days). An error from visit
+  // stops the scan and is returned.
+  virtual Status ScanBatchesSince(Timestamp since,
+                                  const std::function<Status(const Batch&)>& visit) = 0;
+  // The newest batch of every department that ever submitted one, by department key.
+  virtual Result<std::vector<DepartmentLatestBatch>> LatestBatchPerDepartment() = 0;
 
   virtual Result<std::optional<Token>> FindTokenByHash(std::string_view hash) = 0;
   virtual Result<std::vector<Token>> ListTokens() = 0;

@@ -1096,6 +1096,48 @@ TEST_P(StoreConformanceTest, ScanRecordHeadsVisitsEveryCurrentHeadInIdOrder) {
   EXPECT_EQ(heads[1].publicity_max_end, Day(2024, 5, 1));
 }
 
+TEST_P(StoreConformanceTest, BatchesOfAWindowNewestFirstAndTheLatestPerDepartment) {
+  auto add_batch = [&](const std::string& department, Timestamp started_at) {
+    Batch batch;
+    batch.department = department;
+    batch.actor = "cli";
+    batch.format = "ndjson";
+    batch.source_name = "feed.ndjson";
+    batch.started_at = started_at;
+    batch.finished_at = started_at;
+    batch.submitted = 3;
+    batch.accepted = 2;
+    batch.rejected = 1;
+    batch.report_json = R"({"errors":[]})";
+    auto txn = Begin();
+    EXPECT_TRUE(txn->InsertBatch(batch));
+    EXPECT_TRUE(txn->Commit());
+    return batch.id;
+  };
+  constexpr int64_t kDay = 86'400'000'000;
+  add_batch("court", kT0);
+  int64_t tax = add_batch("tax", Timestamp::FromMicros(kT0.micros() + kDay));
+  int64_t court = add_batch("court", Timestamp::FromMicros(kT0.micros() + 2 * kDay));
+
+  std::vector<int64_t> seen;
+  ASSERT_TRUE(store_->ScanBatchesSince(Timestamp::FromMicros(kT0.micros() + kDay),
+                                       [&](const Batch& batch) -> Status {
+                                         seen.push_back(batch.id);
+                                         EXPECT_EQ(batch.report_json, R"({"errors":[]})");
+                                         return OkStatus();
+                                       }));
+  EXPECT_EQ(seen, (std::vector<int64_t>{court, tax}));
+
+  auto latest = store_->LatestBatchPerDepartment();
+  ASSERT_TRUE(latest) << latest.error().ToString();
+  ASSERT_EQ(latest->size(), 2u);
+  EXPECT_EQ((*latest)[0].department, "court");
+  EXPECT_EQ((*latest)[0].batch_id, court);
+  EXPECT_EQ((*latest)[0].started_at, Timestamp::FromMicros(kT0.micros() + 2 * kDay));
+  EXPECT_EQ((*latest)[1].department, "tax");
+  EXPECT_EQ((*latest)[1].batch_id, tax);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformanceTest,
     ::testing::Values(StoreBackend{

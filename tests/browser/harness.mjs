@@ -11,6 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 export const baseUrl = (process.env.BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
 export const deptToken = process.env.DEPT_TOKEN ?? '';
+export const operatorToken = process.env.OPERATOR_TOKEN ?? '';
 export const screenshotDir = resolve(
   process.env.SCREENSHOT_DIR ?? join(here, '..', '..', 'test-artifacts', 'screenshots'),
 );

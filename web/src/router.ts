@@ -37,6 +37,12 @@ export const router = createRouter({
       meta: { title: 'console.title' },
     },
     {
+      path: '/console/quality',
+      name: 'console-quality',
+      component: () => import('./pages/console/QualityPage.vue'),
+      meta: { title: 'quality.title' },
+    },
+    {
       path: '/console/batches/:batch',
       name: 'console-batch',
       component: () => import('./pages/console/BatchPage.vue'),

@@ -486,6 +486,10 @@ const std::string kSelectHistory =
 const std::string kSelectBatch = Sql({"SELECT ", kBatchColumns, " FROM batches WHERE id = ?1"});
 const std::string kListBatches =
     Sql({"SELECT ", kBatchColumns, " FROM batches ORDER BY id DESC LIMIT ?1 OFFSET ?2"});
+// started_at grows with id (batches are numbered as they start), so the newest-first walk
+// stops at the first older batch: the window costs its own rows, not the table.
+const std::string kBatchesNewestFirst =
+    Sql({"SELECT ", kBatchColumns, " FROM batches ORDER BY id DESC"});
 const std::string kListBatchesOfDepartment =
     Sql({"SELECT ", kBatchColumns,
          " FROM batches WHERE department = ?3 ORDER BY id DESC LIMIT ?1 OFFSET ?2"});
@@ -742,6 +746,9 @@ class SqliteStore final : public Store {
   Result<std::optional<Batch>> GetBatch(int64_t id) override;
   Result<Page<Batch>> ListBatches(std::string_view department, int64_t offset,
                                   int64_t limit) override;
+  Status ScanBatchesSince(Timestamp since,
+                          const std::function<Status(const Batch&)>& visit) override;
+  Result<std::vector<DepartmentLatestBatch>> LatestBatchPerDepartment() override;
   Result<std::optional<Token>> FindTokenByHash(std::string_view hash) override;
   Result<std::vector<Token>> ListTokens() override;
   Status ScanAudit(int64_t from_seq,
@@ -1496,6 +1503,39 @@ Result<std::optional<Batch>> SqliteStore::GetBatch(int64_t id) {
   CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
   if (!found) return std::optional<Batch>();
   return ReadBatch(query);
+}
+
+Status SqliteStore::ScanBatchesSince(Timestamp since,
+                                     const std::function<Status(const Batch&)>& visit) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  ReadTransaction snapshot(*reader);
+  CREDENCE_RETURN_IF_ERROR(snapshot.Begin());
+  CREDENCE_ASSIGN_OR_RETURN(Query select, reader->Prepare(kBatchesNewestFirst));
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (!found) break;
+    Batch batch = ReadBatch(select);
+    if (batch.started_at < since) break;
+    CREDENCE_RETURN_IF_ERROR(visit(batch));
+  }
+  return OkStatus();
+}
+
+Result<std::vector<DepartmentLatestBatch>> SqliteStore::LatestBatchPerDepartment() {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  CREDENCE_ASSIGN_OR_RETURN(
+      Query select,
+      reader->Prepare("SELECT b.department, b.id, b.started_at FROM batches AS b "
+                      "JOIN (SELECT max(id) AS id FROM batches GROUP BY department) AS latest "
+                      "ON b.id = latest.id ORDER BY b.department"));
+  std::vector<DepartmentLatestBatch> latest;
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (!found) break;
+    latest.push_back(DepartmentLatestBatch{std::string(select.ColumnText(0)), select.ColumnInt(1),
+                                           Timestamp::FromMicros(select.ColumnInt(2))});
+  }
+  return latest;
 }
 
 Result<Page<Batch>> SqliteStore::ListBatches(std::string_view department, int64_t offset,

@@ -7,6 +7,7 @@ import type {
   Me,
   Page,
   Policy,
+  QualityReport,
   Stats,
   SubjectProfile,
   SubjectSummary,
@@ -100,6 +101,10 @@ export function getStats(): Promise<Stats> {
 
 export function getMe(token: string): Promise<Me> {
   return getJson('/me', { token });
+}
+
+export function getQuality(token: string, days: number): Promise<QualityReport> {
+  return getJson<QualityReport>(`/quality?days=${days}`, { token });
 }
 
 export function listBatches(token: string, offset: number, limit: number): Promise<Page<BatchReport>> {

@@ -143,3 +143,38 @@ export interface BatchReport {
 export interface ApiErrorBody {
   error?: { code?: string; reason?: string; message?: string; details?: unknown };
 }
+
+export interface ReasonCount {
+  code: string;
+  rows: number;
+}
+
+export interface DepartmentQuality {
+  department: string;
+  name: LocalizedName;
+  batches: number;
+  submitted: number;
+  accepted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  code_errors: number;
+  last_batch_at: string | null;
+  days_since_last_batch: number | null;
+  expected_feed_days: number;
+  late: boolean;
+  reasons: ReasonCount[];
+}
+
+export interface QualityReport {
+  from: string;
+  to: string;
+  days: number;
+  batches: number;
+  submitted: number;
+  rejected: number;
+  code_errors: number;
+  reasons: ReasonCount[];
+  departments: DepartmentQuality[];
+  daily: { day: string; department: string; submitted: number; rejected: number }[];
+}
