@@ -84,6 +84,7 @@ void RegisterRoutes(http::Router& router, Services& services) {
   RegisterRatingRoutes(router, services);
   RegisterListRoutes(router, services);
   RegisterIngestRoutes(router, services);
+  RegisterDueProcessRoutes(router, services);
 }
 
 }  // namespace credence::api

@@ -9,6 +9,7 @@
 #include "common/metrics.h"
 #include "common/random.h"
 #include "common/time.h"
+#include "dueprocess/dueprocess.h"
 #include "files/files.h"
 #include "http/http.h"
 #include "ingest/ingest.h"
@@ -34,8 +35,11 @@ struct Services {
   // Loaded once with the policy; without them the rating routes answer 503.
   const lists::ListCatalog* lists = nullptr;
   const rating::RatingModels* rating_models = nullptr;
-  std::filesystem::path openapi_path;  // docs/openapi.json
-  std::string version;                 // build version for /healthz
+  // Objections, restoration and commitments; without it their routes answer 503.
+  dueprocess::DueProcess* dueprocess = nullptr;
+  const dueprocess::Settings* dueprocess_settings = nullptr;  // attachment limits of the routes
+  std::filesystem::path openapi_path;                         // docs/openapi.json
+  std::string version;                                        // build version for /healthz
 };
 
 void RegisterRoutes(http::Router& router, Services& services);

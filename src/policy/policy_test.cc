@@ -489,13 +489,14 @@ TEST(ExtensionTest, KeepsDeclaredTablesAsJsonMergedAcrossFiles) {
                          "[sample_model]\nbase = 1000\n"}});
   ASSERT_EQ(DeclareExtensions(files,
                               "[\"measure\", \"sample_model\", \"rating_model\", \"list\", "
-                              "\"working_calendar\", \"holiday\"]"),
+                              "\"working_calendar\", \"holiday\", \"due_process\"]"),
             "catalog.toml");
   Result<Catalog> catalog = ParseCatalog(files);
   ASSERT_TRUE(catalog.has_value()) << catalog.error().ToString();
 
-  EXPECT_THAT(catalog->extension_tables(), ElementsAre("measure", "sample_model", "rating_model",
-                                                       "list", "working_calendar", "holiday"));
+  EXPECT_THAT(catalog->extension_tables(),
+              ElementsAre("measure", "sample_model", "rating_model", "list", "working_calendar",
+                          "holiday", "due_process"));
   const JsonValue* measures = catalog->extension("measure");
   ASSERT_NE(measures, nullptr);
   EXPECT_EQ(ToJson(*measures), R"([{"key":"procurement_ban","years":[1,3],"since":"2024-01-01"},)"
@@ -516,7 +517,9 @@ TEST(ExtensionTest, ReportsAKeySetTwiceAcrossFiles) {
   std::vector<PolicyFile> files = DefaultFilesWith(
       {{"a.toml", "[sample_model]\nbase = 1000\n"}, {"b.toml", "\n[sample_model]\nbase = 900\n"}});
   DeclareExtensions(
-      files, "[\"sample_model\", \"rating_model\", \"list\", \"working_calendar\", \"holiday\"]");
+      files,
+      "[\"sample_model\", \"rating_model\", \"list\", \"working_calendar\", \"holiday\", "
+      "\"due_process\"]");
   Result<Catalog> catalog = ParseCatalog(files);
   ASSERT_FALSE(catalog.has_value());
   ASSERT_EQ(catalog.error().details().size(), 1u) << catalog.error().ToString();
