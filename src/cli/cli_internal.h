@@ -64,4 +64,7 @@ class ProgressBar {
   bool shown_ = false;
 };
 
+// credence cases … (dueprocess_commands.cc).
+void AddDueProcessCommands(CLI::App& app, int& status);
+
 }  // namespace credence::cli

@@ -4,7 +4,7 @@
 // rating), commitments entering the file, notifications, attachments and who may do what.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, tempDir, createToken, cleanup, ndjson } from './harness.mjs';
+import { Server, tempDir, createToken, cleanup, ndjson, run } from './harness.mjs';
 import { uscc } from './codes.mjs';
 
 // Friday 25 September 2026, 10:00 in Shanghai: the first day of Mid-Autumn.
@@ -149,6 +149,11 @@ test('an objection marks the record at once, queues it with a working-day deadli
   const escalations = await server.get('/api/v1/escalations', { token: operator });
   assert.equal(escalations.status, 200, escalations.text);
   assert.deepEqual(escalations.json.items.map((c) => [c.id, c.overdue, c.escalated_to]), [[objection.id, true, 'operator']]);
+  // The same list from the command line, for a daily job.
+  const listed = run(['cases', 'escalations', '--data', data, '--now', OVERDUE]).stdout;
+  assert.match(listed, /^1 overdue case on 2026-10-30$/m);
+  assert.match(listed, new RegExp(`^case ${objection.id}\tobjection\topen\tdue 2026-10-29\tmarket_regulation\t${company}\t`, 'm'));
+  assert.match(run(['cases', 'escalations', '--data', data, '--now', '2026-10-29']).stdout, /^0 overdue cases on 2026-10-29$/m);
 
   // Corrected: a new version through the ingest; the mark goes; the subject is told.
   const wrongDepartment = await server.post(`/api/v1/objections/${objection.id}/decision`, { token: court, ...json({ outcome: 'upheld', reasons: '无误' }) });
