@@ -14,11 +14,11 @@ const PDF = Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n'
 let subject, subjectToken;
 const run = `${Date.now().toString(36)}-${process.pid}`;
 
-function penalty(ref) {
+function penalty(ref, decided = '2026-10-05') {
   return {
     source_ref: ref, kind: 'admin_penalty',
     subject: { code: subject.code, name: subject.name },
-    decided_at: '2026-10-05', tier: 'general', document_no: `温市监罚〔2025〕${ref}号`,
+    decided_at: decided, tier: 'general', document_no: `温市监罚〔2025〕${ref}号`,
     legal_basis: '《中华人民共和国食品安全法》第一百二十四条', content: '罚款人民币伍万元',
     amount_yuan: 50000, authority: { name: '温州市市场监督管理局', code: '11330300002582141C' },
   };
@@ -30,7 +30,7 @@ before(async () => {
   [subject] = await findSubjects({ kind: 'enterprise' });
   assert.ok(subject, 'the demo city has an enterprise');
   const report = await submitFeed(
-    [penalty(`OBJ-zh-${run}`), penalty(`OBJ-en-${run}`)].map((row) => JSON.stringify(row)).join('\n') + '\n',
+    [penalty(`OBJ-zh-${run}`), penalty(`OBJ-en-${run}`), penalty(`RES-${run}`, '2026-06-01')].map((row) => JSON.stringify(row)).join('\n') + '\n',
     deptToken,
   );
   assert.equal(report.rejected, 0, JSON.stringify(report.errors));
@@ -87,7 +87,7 @@ for (const locale of ['zh-CN', 'en']) {
       await item.getByTestId('decision-reasons').fill(locale === 'en' ? 'The payment record shows 20,000 yuan outstanding.' : '经核实缴款记录，尚欠两万元');
       await item.getByTestId('decision-submit').click();
       await deptPage.getByTestId('queue-case').filter({ hasText: record.document_no }).and(deptPage.locator('[data-status="upheld"]')).waitFor();
-      assert.equal(await deptPage.locator('h1').innerText(), locale === 'en' ? 'Objections' : '异议处理');
+      assert.equal(await deptPage.locator('h1').innerText(), locale === 'en' ? 'Objections and restoration' : '异议与信用修复处理');
       assert.match(await item.getByTestId('queue-status').innerText(), locale === 'en' ? /Record upheld/ : /维持原记录/);
 
       // The enterprise sees the decision and is notified.
@@ -106,3 +106,43 @@ for (const locale of ['zh-CN', 'en']) {
   });
 }
 
+
+test('an enterprise applies for restoration and the department approves it', async () => {
+  const browser = await openBrowser();
+  try {
+    const records = await api(`/subjects/${subject.code}/records?limit=100`, { token: subjectToken });
+    const record = records.items.find((item) => item.source_ref === `RES-${run}`);
+    assert.ok(record, 'the penalty is in the file');
+
+    const page = await browser.page();
+    await signIn(page, '/my/restoration', subjectToken);
+    // A general penalty of 1 June 2026: restorable after three months, public for a year at most.
+    const row = page.locator(`[data-testid="outlook-row"][data-record="${record.id}"]`);
+    await row.waitFor();
+    assert.equal(await row.getByTestId('outlook-from').innerText(), '2026-09-01');
+    assert.equal(await row.getByTestId('outlook-expires').innerText(), '2027-06-01');
+    await page.getByTestId('restoration-record').selectOption(String(record.id));
+    await page.getByTestId('restoration-proof').fill('罚款已于2026年7月全额缴纳');
+    await page.getByTestId('restoration-commitment').fill('本企业承诺今后严格遵守食品安全法律法规');
+    await page.getByTestId('restoration-submit').click();
+    await page.getByTestId('restoration-filed').waitFor();
+    await page.locator('[data-testid="my-application"][data-status="open"]').waitFor();
+
+    const deptPage = await browser.page();
+    await signIn(deptPage, '/console/cases', deptToken);
+    await deptPage.getByTestId('queue-kind').selectOption('restoration');
+    const item = deptPage.getByTestId('queue-case').filter({ hasText: record.document_no });
+    await item.waitFor();
+    await item.getByTestId('decision-outcome').selectOption('approved');
+    await item.getByTestId('decision-submit').click();
+    await deptPage.locator('[data-testid="queue-case"][data-status="approved"]').filter({ hasText: record.document_no }).waitFor();
+
+    const publicRecords = await api(`/subjects/${subject.code}/records?limit=100`);
+    assert.equal(publicRecords.items.find((item) => item.id === record.id), undefined, 'no longer public');
+    await page.reload();
+    await page.locator('[data-testid="my-application"][data-status="approved"]').waitFor();
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -55,6 +55,12 @@ export const router = createRouter({
       meta: { title: 'dueprocess.myTitle' },
     },
     {
+      path: '/my/restoration',
+      name: 'my-restoration',
+      component: () => import('./pages/my/RestorationPage.vue'),
+      meta: { title: 'restoration.title' },
+    },
+    {
       path: '/:pathMatch(.*)*',
       name: 'not-found',
       component: () => import('./pages/NotFoundPage.vue'),

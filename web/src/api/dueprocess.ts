@@ -118,3 +118,44 @@ export function readAttachment(file: File): Promise<Attachment> {
     reader.readAsDataURL(file);
   });
 }
+
+export interface OutlookItem {
+  record_id: number;
+  kind: string;
+  kind_name: LocalizedName;
+  document_no: string;
+  publicity_state: string;
+  restorable_from: string | null;
+  expires_on: string | null;
+  may_apply_now: boolean;
+  reason: string | null;
+}
+
+export function restorationOutlook(token: string): Promise<{ today: string; items: OutlookItem[] }> {
+  return getJson('/restorations/outlook', { token });
+}
+
+export function applyForRestoration(
+  token: string,
+  recordId: number,
+  proof: string,
+  commitment: string,
+  attachments: Attachment[],
+): Promise<DueCase> {
+  return postJson('/restorations', token, { record_id: recordId, proof, commitment, attachments });
+}
+
+export function signCommitment(
+  token: string,
+  body: { type: string; department: string; matter: string; text: string; deadline: string },
+): Promise<DueCase> {
+  return postJson('/commitments', token, body);
+}
+
+export function decideRestoration(token: string, caseId: number, approve: boolean, reasons: string): Promise<DueCase> {
+  return postJson(`/restorations/${caseId}/decision`, token, { approve, reasons });
+}
+
+export function decideCommitment(token: string, caseId: number, kept: boolean, reasons: string): Promise<DueCase> {
+  return postJson(`/commitments/${caseId}/decision`, token, { kept, reasons });
+}
