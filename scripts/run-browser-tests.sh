@@ -96,5 +96,7 @@ operator_token="$(tail -n 1 "$work/operator-token.log" | tr -d '[:space:]')"
 
 echo "run-browser-tests: testing $base_url"
 cd "$tests"
+# The binary and data directory let a test make tokens of its own (e.g. a subject's).
 BASE_URL="$base_url" DEPT_TOKEN="$dept_token" OPERATOR_TOKEN="$operator_token" CHROMIUM="$chromium" \
+  CREDENCE_BINARY="$binary" CREDENCE_DATA="$work/data" \
   node --test --test-concurrency=1 "$@" ./*.test.mjs

@@ -84,6 +84,7 @@ void RegisterRoutes(http::Router& router, Services& services) {
   RegisterIngestRoutes(router, services);
   RegisterTransparencyRoutes(router, services);
   RegisterQualityRoutes(router, services);
+  RegisterDueProcessRoutes(router, services);
 }
 
 }  // namespace credence::api

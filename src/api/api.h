@@ -10,6 +10,7 @@
 #include "common/metrics.h"
 #include "common/random.h"
 #include "common/time.h"
+#include "dueprocess/dueprocess.h"
 #include "files/files.h"
 #include "http/http.h"
 #include "ingest/ingest.h"
@@ -43,8 +44,11 @@ struct Services {
   audit::TransparencyLog* transparency = nullptr;
   // Expected feed cadence for the data-quality dashboard; without it /quality answers 503.
   const quality::QualitySettings* quality = nullptr;
-  std::filesystem::path openapi_path;  // docs/openapi.json
-  std::string version;                 // build version for /healthz
+  // Objections, restoration and commitments; without it their routes answer 503.
+  dueprocess::DueProcess* dueprocess = nullptr;
+  const dueprocess::Settings* dueprocess_settings = nullptr;  // attachment limits of the routes
+  std::filesystem::path openapi_path;                         // docs/openapi.json
+  std::string version;                                        // build version for /healthz
 };
 
 void RegisterRoutes(http::Router& router, Services& services);

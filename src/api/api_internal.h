@@ -49,6 +49,7 @@ void RegisterRatingRoutes(http::Router& router, Services& services);
 void RegisterListRoutes(http::Router& router, Services& services);
 void RegisterTransparencyRoutes(http::Router& router, Services& services);
 void RegisterQualityRoutes(http::Router& router, Services& services);
+void RegisterDueProcessRoutes(http::Router& router, Services& services);
 
 // The subject's rating on as_of from its current records, its reasons cut to what this viewer
 // may see (records the public does not see on that day are left out of contributions,

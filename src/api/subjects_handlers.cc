@@ -132,13 +132,20 @@ Result<Response> GetRecord(Services& s, const Request& request) {
   Date today = s.clock->Today();
   JsonWriter json;
   json.StartObject().Field("subject", subject->code).Key("current");
-  files::RecordView current{versions.back(), "", s.files->PublicityState(versions.back(), today)};
-  if (const auto* kind = s.catalog->FindKind(current.record.kind))
-    current.category = kind->category;
-  WriteRecord(json, *s.catalog, current);
+  std::vector<files::RecordView> current(1);
+  current[0].record = versions.back();
+  current[0].publicity_state = s.files->PublicityState(versions.back(), today);
+  if (const auto* kind = s.catalog->FindKind(versions.back().kind)) {
+    current[0].category = kind->category;
+  }
+  CREDENCE_RETURN_IF_ERROR(s.files->MarkObjections(subject->id, current, true));
+  WriteRecord(json, *s.catalog, current[0]);
   json.Key("versions").StartArray();
   for (const store::Record& version : versions) {
-    files::RecordView view{version, current.category, s.files->PublicityState(version, today)};
+    files::RecordView view;
+    view.record = version;
+    view.category = current[0].category;
+    view.publicity_state = s.files->PublicityState(version, today);
     WriteRecord(json, *s.catalog, view);
   }
   json.EndArray().EndObject();
@@ -177,9 +184,20 @@ void WriteRecord(JsonWriter& json, const policy::Catalog& catalog, const files::
       .Field("status", store::RecordStatusKey(record.status))
       .Field("status_reason", record.status_reason)
       .Field("publicity_state", view.publicity_state)
-      .Key("publicity")
-      .StartObject()
-      .Field("start", record.publicity_start.ToString());
+      .Field("under_objection", view.under_objection);
+  json.Key("objection_case");
+  if (view.objection_case != 0) {
+    json.Int(view.objection_case);
+  } else {
+    json.Null();
+  }
+  json.Key("objection_note");
+  if (!view.objection_note.empty()) {
+    json.String(view.objection_note);
+  } else {
+    json.Null();
+  }
+  json.Key("publicity").StartObject().Field("start", record.publicity_start.ToString());
   WriteOptionalDate(json, "min_end", record.publicity_min_end);
   WriteOptionalDate(json, "max_end", record.publicity_max_end);
   json.Field("published", record.published)

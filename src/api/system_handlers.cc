@@ -145,6 +145,7 @@ Result<Response> GetMe(Services& s, const Request& request) {
     }
   }
   if (!caller.region.empty()) json.Field("region", caller.region);
+  if (!caller.subject_code.empty()) json.Field("subject", caller.subject_code);
   if (caller.token_id != 0) json.Field("token", caller.token_id);
   json.EndObject();
   return Response::Json(json.Take());

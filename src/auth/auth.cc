@@ -21,6 +21,7 @@ Result<Principal> PrincipalFor(const store::Token& token) {
   principal.token_id = token.id;
   principal.department = token.department;
   principal.region = token.region;
+  principal.subject_code = token.subject_code;
   return principal;
 }
 
@@ -59,7 +60,8 @@ std::string HashSecret(std::string_view secret) { return HexEncode(Sha256(secret
 
 Result<NewToken> CreateToken(store::Store& store, Random& random, const Clock& clock, Role role,
                              std::string_view department, std::string_view region,
-                             std::string_view label, std::string_view actor) {
+                             std::string_view label, std::string_view actor,
+                             std::string_view subject_code) {
   if (role == Role::kPublic) {
     return Fail(Error::InvalidArgument("role", "the public role needs no token"));
   }
@@ -71,6 +73,14 @@ Result<NewToken> CreateToken(store::Store& store, Random& random, const Clock& c
         "department",
         fmt::format("only department tokens name a department, not {} tokens", RoleKey(role))));
   }
+  if (role == Role::kSubject && subject_code.empty()) {
+    return Fail(Error::InvalidArgument("subject", "a subject token needs --subject"));
+  }
+  if (role != Role::kSubject && !subject_code.empty()) {
+    return Fail(Error::InvalidArgument(
+        "subject",
+        fmt::format("only subject tokens name a subject, not {} tokens", RoleKey(role))));
+  }
   NewToken created;
   created.secret = std::string(kSecretPrefix) + Base64UrlEncode(random.Bytes(32));
   store::Token& token = created.token;
@@ -80,14 +90,16 @@ Result<NewToken> CreateToken(store::Store& store, Random& random, const Clock& c
   token.department = std::string(department);
   token.region = std::string(region);
   token.label = std::string(label);
+  token.subject_code = std::string(subject_code);
   token.created_at = clock.Now();
 
   CREDENCE_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   CREDENCE_RETURN_IF_ERROR(txn->InsertToken(token));
   // The digest covers what the token grants, never the secret.
-  audit::Event event{std::string(actor), "token.create", fmt::format("token:{}", token.id),
-                     Sha256(fmt::format("{}|{}|{}|{}|{}", token.hash, token.role, token.department,
-                                        token.region, token.label))};
+  audit::Event event{
+      std::string(actor), "token.create", fmt::format("token:{}", token.id),
+      Sha256(fmt::format("{}|{}|{}|{}|{}|{}", token.hash, token.role, token.department,
+                         token.region, token.label, token.subject_code))};
   CREDENCE_RETURN_IF_ERROR(audit::Append(*txn, token.created_at, {&event, 1}));
   CREDENCE_RETURN_IF_ERROR(txn->Commit());
   return created;

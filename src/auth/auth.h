@@ -37,10 +37,12 @@ struct NewToken {
 };
 
 // Creates and stores a token (audited as "token.create"). department is required for the
-// department role and must be empty otherwise.
+// department role and must be empty otherwise; subject_code (the USCC or ID number the holder
+// acts for, as stored) likewise for the subject role.
 Result<NewToken> CreateToken(store::Store& store, Random& random, const Clock& clock, Role role,
                              std::string_view department, std::string_view region,
-                             std::string_view label, std::string_view actor);
+                             std::string_view label, std::string_view actor,
+                             std::string_view subject_code = "");
 
 // Hex SHA-256 of a token secret, the form stored.
 std::string HashSecret(std::string_view secret);

@@ -21,6 +21,7 @@
 #include "cli/cli_internal.h"
 #include "common/common.h"
 #include "demo/demo.h"
+#include "dueprocess/dueprocess.h"
 #include "files/files.h"
 #include "http/http.h"
 #include "ids/ids.h"
@@ -88,8 +89,24 @@ int Serve(const ServeOptions& options) {
   if (!signer) return ExitWith(signer.error());
   audit::TransparencyLog transparency(*context->store, *signer, *context->clock);
 
+  auto calendar = calendar::WorkingCalendar::Load(context->catalog);
+  if (!calendar) return ExitWith(calendar.error());
+  auto dueprocess_settings = dueprocess::Settings::Load(context->catalog);
+  if (!dueprocess_settings) return ExitWith(dueprocess_settings.error());
+  dueprocess::DueProcess due_process(*context->store, context->catalog, *calendar,
+                                     *dueprocess_settings, ingestor, *context->clock,
+                                     fs::path(options.store.data_dir) / "attachments");
+  // Ratings are computed on read, and an objection, restoration or commitment changes no name:
+  // a changed file needs only to be said in the log. A stored rating or a cache is refreshed
+  // from here.
+  due_process.OnFileChanged([](int64_t subject_id) {
+    LogInfo("file.changed", {{"subject", subject_id}, {"by", std::string("dueprocess")}});
+  });
+
   api::Services services;
   services.transparency = &transparency;
+  services.dueprocess = &due_process;
+  services.dueprocess_settings = &*dueprocess_settings;
   services.lists = &*lists;
   services.rating_models = &*rating_models;
   services.quality = &*quality_settings;
@@ -240,8 +257,8 @@ int Demo(const StoreOptions& store_options, int64_t subjects, uint64_t seed) {
 // --- credence token ---
 
 int TokenCreate(const StoreOptions& store_options, const std::string& role_key,
-                const std::string& department, const std::string& region,
-                const std::string& label) {
+                const std::string& department, const std::string& region, const std::string& label,
+                const std::string& subject) {
   auto context = OpenContext(store_options);
   if (!context) return ExitWith(context.error());
   auto role = auth::ParseRole(role_key);
@@ -255,9 +272,19 @@ int TokenCreate(const StoreOptions& store_options, const std::string& role_key,
         "department",
         fmt::format("unknown department '{}' (see policy/departments.toml)", department)));
   }
+  std::string subject_code;
+  if (!subject.empty()) {
+    // The token acts for a subject of the file: its code as stored (normalised).
+    auto found = context->store->FindSubjectByCode(ids::NormalizeCode(subject));
+    if (!found) return ExitWith(found.error());
+    if (!found->has_value()) {
+      return ExitWith(Error::NotFound(fmt::format("no subject with code '{}'", subject)));
+    }
+    subject_code = (*found)->code;
+  }
   SecureRandom random;
   auto created = auth::CreateToken(*context->store, random, *context->clock, *role, department,
-                                   region, label, "cli");
+                                   region, label, "cli", subject_code);
   if (!created) return ExitWith(created.error());
   std::cout << fmt::format("token {} for role {}{} — shown once, store it safely:\n",
                            created->token.id, role_key,
@@ -502,16 +529,18 @@ int Run(int argc, char** argv) {
   CLI::App* token_cmd = app.add_subcommand("token", "API tokens");
   token_cmd->require_subcommand(1);
   StoreOptions token_store;
-  std::string token_role, token_department, token_region, token_label;
+  std::string token_role, token_department, token_region, token_label, token_subject;
   CLI::App* token_create = token_cmd->add_subcommand("create", "create a token (printed last)");
   token_store.AddTo(token_create);
-  token_create->add_option("--role", token_role, "department, operator, lender, auditor")
+  token_create->add_option("--role", token_role, "department, operator, lender, auditor or subject")
       ->required();
   token_create->add_option("--department", token_department, "department key (department role)");
   token_create->add_option("--region", token_region, "division code scope (operator role)");
   token_create->add_option("--label", token_label, "a note on who holds it");
+  token_create->add_option("--subject", token_subject, "USCC or ID number (subject role)");
   token_create->callback([&] {
-    status = TokenCreate(token_store, token_role, token_department, token_region, token_label);
+    status = TokenCreate(token_store, token_role, token_department, token_region, token_label,
+                         token_subject);
   });
   StoreOptions token_list_store;
   CLI::App* token_list = token_cmd->add_subcommand("list", "list tokens (never their secrets)");
@@ -561,6 +590,8 @@ int Run(int argc, char** argv) {
     SetLogFormat("text");
     status = LifecycleRun(lifecycle_store, lifecycle_at);
   });
+
+  AddDueProcessCommands(app, status);
 
   app.parse_complete_callback([&] {
     if (log_level == "debug") SetLogLevel(LogLevel::kDebug);

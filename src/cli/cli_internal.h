@@ -70,4 +70,7 @@ class ProgressBar {
   bool shown_ = false;
 };
 
+// credence cases … (dueprocess_commands.cc).
+void AddDueProcessCommands(CLI::App& app, int& status);
+
 }  // namespace credence::cli

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "common/json.h"
+
 namespace credence::files {
 namespace {
 
@@ -173,7 +175,37 @@ Result<store::Page<RecordView>> CreditFiles::ListRecords(const auth::Principal& 
     view.record = std::move(record);
     views.items.push_back(std::move(view));
   }
+  CREDENCE_RETURN_IF_ERROR(MarkObjections(subject->id, views.items, full));
   return views;
+}
+
+Status CreditFiles::MarkObjections(int64_t subject_id, std::vector<RecordView>& views,
+                                   bool full) const {
+  if (views.empty()) return OkStatus();
+  // The case kind and status keys of dueprocess/dueprocess.h.
+  store::CaseQuery query;
+  query.kind = "objection";
+  query.subject_id = subject_id;
+  query.limit = 10000;
+  CREDENCE_ASSIGN_OR_RETURN(auto cases, store_.ListCases(query));
+  for (const store::Case& objection : cases.items) {
+    if (!objection.open && objection.status != "unverifiable") continue;
+    for (RecordView& view : views) {
+      if (view.record.id != objection.record_id) continue;
+      if (objection.open) {
+        view.under_objection = true;
+        view.objection_case = objection.id;
+      } else if (!view.under_objection) {
+        Result<JsonValue> detail = ParseJson(objection.detail);
+        std::optional<std::string_view> grounds =
+            detail ? detail->GetString("grounds") : std::nullopt;
+        std::string note(grounds.value_or(""));
+        view.objection_note = full ? note : MaskPersonalIds(note);
+        view.objection_case = objection.id;
+      }
+    }
+  }
+  return OkStatus();
 }
 
 }  // namespace credence::files

@@ -43,6 +43,13 @@ struct RecordView {
   std::string category;
   std::string publicity_state;  // "publishing", "restorable", "ended", "unpublished",
                                 // "withdrawn", "restored", "expired"
+  // Objections (dueprocess/dueprocess.h): an objection to the record is being verified (the
+  // record is "under objection" for every viewer from the moment it is filed) ...
+  bool under_objection = false;
+  int64_t objection_case = 0;  // that open case, or the unverifiable one below; 0 when none
+  // ... or was found unverifiable: the subject's grounds stay beside the record (masked like the
+  // payload for viewers who do not see the full file).
+  std::string objection_note;
 };
 
 struct RecordFilter {
@@ -72,6 +79,9 @@ class CreditFiles {
   bool SeesFullFile(const auth::Principal& viewer, const store::Subject& subject) const;
   // Publicity state of a record on a day (see RecordView).
   std::string PublicityState(const store::Record& record, Date today) const;
+  // Sets the objection fields of views of one subject's records from the store's objection
+  // cases (one store query). `full` tells whether the viewer sees the full file.
+  Status MarkObjections(int64_t subject_id, std::vector<RecordView>& views, bool full) const;
   // A subject as this viewer may see it (ID numbers masked for the public).
   store::Subject Redact(const auth::Principal& viewer, store::Subject subject) const;
 

@@ -487,13 +487,16 @@ TEST(ExtensionTest, KeepsDeclaredTablesAsJsonMergedAcrossFiles) {
                         {"measures_b.toml",
                          "[[measure]]\nkey = \"green_channel\"\nscale = 0.5\n\n"
                          "[sample_model]\nbase = 1000\n"}});
-  ASSERT_EQ(DeclareExtensions(files, "[\"measure\", \"sample_model\", \"rating_model\", \"list\"]"),
+  ASSERT_EQ(DeclareExtensions(files,
+                              "[\"measure\", \"sample_model\", \"rating_model\", \"list\", "
+                              "\"working_calendar\", \"holiday\", \"due_process\"]"),
             "catalog.toml");
   Result<Catalog> catalog = ParseCatalog(files);
   ASSERT_TRUE(catalog.has_value()) << catalog.error().ToString();
 
   EXPECT_THAT(catalog->extension_tables(),
-              ElementsAre("measure", "sample_model", "rating_model", "list"));
+              ElementsAre("measure", "sample_model", "rating_model", "list", "working_calendar",
+                          "holiday", "due_process"));
   const JsonValue* measures = catalog->extension("measure");
   ASSERT_NE(measures, nullptr);
   EXPECT_EQ(ToJson(*measures), R"([{"key":"procurement_ban","years":[1,3],"since":"2024-01-01"},)"
@@ -513,7 +516,10 @@ TEST(ExtensionTest, KeepsDeclaredTablesAsJsonMergedAcrossFiles) {
 TEST(ExtensionTest, ReportsAKeySetTwiceAcrossFiles) {
   std::vector<PolicyFile> files = DefaultFilesWith(
       {{"a.toml", "[sample_model]\nbase = 1000\n"}, {"b.toml", "\n[sample_model]\nbase = 900\n"}});
-  DeclareExtensions(files, "[\"sample_model\", \"rating_model\", \"list\"]");
+  DeclareExtensions(
+      files,
+      "[\"sample_model\", \"rating_model\", \"list\", \"working_calendar\", \"holiday\", "
+      "\"due_process\"]");
   Result<Catalog> catalog = ParseCatalog(files);
   ASSERT_FALSE(catalog.has_value());
   ASSERT_EQ(catalog.error().details().size(), 1u) << catalog.error().ToString();

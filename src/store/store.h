@@ -1,5 +1,6 @@
 // Storage of credit files: subjects, records with their full version history, ingest batches,
-// tokens and the audit log.
+// tokens, the audit log, and the due-process cases (objections, restoration applications,
+// credit commitments) with the notifications sent to subjects.
 //
 // Store is an interface with one implementation per backend (sqlite/ now, postgres/ later),
 // chosen by URL in Store::Open. Callers never see SQL types. The contract:
@@ -139,11 +140,12 @@ struct Batch {
 
 struct Token {
   int64_t id = 0;
-  std::string hash;        // hex SHA-256 of the secret token; the secret itself is never stored
-  std::string prefix;      // first characters of the token, to recognise it in listings
-  std::string role;        // "department", "operator", "lender", "auditor", "subject"
-  std::string department;  // for department tokens
-  std::string region;      // operator scope: a division code, empty for the whole city
+  std::string hash;          // hex SHA-256 of the secret token; the secret itself is never stored
+  std::string prefix;        // first characters of the token, to recognise it in listings
+  std::string role;          // "department", "operator", "lender", "auditor", "subject"
+  std::string department;    // for department tokens
+  std::string region;        // operator scope: a division code, empty for the whole city
+  std::string subject_code;  // for subject tokens: the USCC or ID number the holder acts for
   std::string label;
   Timestamp created_at;
   std::optional<Timestamp> revoked_at;
@@ -164,6 +166,48 @@ struct DepartmentLatestBatch {
   std::string department;
   int64_t batch_id = 0;
   Timestamp started_at;
+};
+
+// A due-process case: something a subject filed that a department must decide by a deadline
+// (dueprocess/dueprocess.h gives the workflow). The store keeps the fields it selects on as
+// columns and the rest (grounds, attachments, decision, ...) as the workflow's own JSON.
+struct Case {
+  int64_t id = 0;
+  std::string kind;                   // "objection", "restoration", "commitment"
+  int64_t subject_id = 0;             // the subject that filed it
+  int64_t record_id = 0;              // the record it concerns; 0 when none
+  std::string department;             // policy department key: who decides it
+  std::string status;                 // the workflow's state key ("open", "corrected", ...)
+  bool open = true;                   // still waiting for a decision
+  Date due_on;                        // the department's deadline (last day, inclusive)
+  std::optional<Date> answer_due_on;  // a second deadline when the workflow has one
+  Timestamp filed_at;
+  Timestamp updated_at;
+  int32_t version = 1;  // 1 when filed, +1 per update
+  std::string detail;   // JSON object owned by the workflow
+};
+
+// ListCases returns the earliest deadline first: due_on ascending, then id ascending.
+struct CaseQuery {
+  std::string kind;          // empty: every kind
+  int64_t subject_id = 0;    // 0: every subject
+  int64_t record_id = 0;     // 0: every record
+  std::string department;    // empty: every department
+  std::optional<bool> open;  // only open (true) or only closed (false) cases
+  // Only open cases whose due_on is before this day (overdue on it).
+  std::optional<Date> overdue_on;
+  int64_t offset = 0;
+  int64_t limit = 20;
+};
+
+// A message to a subject about its cases ("your objection was decided").
+struct Notification {
+  int64_t id = 0;
+  int64_t subject_id = 0;
+  Timestamp at;
+  std::string topic;    // stable key, e.g. "objection.decided"
+  int64_t case_id = 0;  // the case it is about; 0 when none
+  std::string body;     // JSON object: the message in each language and its facts
 };
 
 struct GroupCount {
@@ -217,6 +261,23 @@ class WriteTxn {
   virtual Status InsertToken(Token& token) = 0;  // sets token.id
   // Revoking an already revoked token keeps the first revocation time.
   virtual Status RevokeToken(int64_t id, Timestamp at) = 0;
+
+  // Due-process cases and notifications. Backends override these; the defaults (Unavailable)
+  // only spare test doubles of WriteTxn from implementing them.
+  // Inserts a case (its version must be 1, else InvalidArgument) and sets case_.id.
+  virtual Status InsertCase(Case& case_) {
+    return Fail(Error::Unavailable("InsertCase is not supported by this transaction"));
+  }
+  // Replaces case_.id's stored fields (kind, subject_id, record_id and filed_at are kept as
+  // stored). case_.version must be the stored version + 1, else Conflict with reason "version";
+  // an unknown id is NotFound.
+  virtual Status UpdateCase(const Case& case_) {
+    return Fail(Error::Unavailable("UpdateCase is not supported by this transaction"));
+  }
+  // Inserts and sets notification.id.
+  virtual Status InsertNotification(Notification& notification) {
+    return Fail(Error::Unavailable("InsertNotification is not supported by this transaction"));
+  }
 
   // The last audit entry (seq 0 and empty hash when the log is empty), including entries
   // appended earlier in this transaction.
@@ -309,6 +370,12 @@ class Store : public SubjectReads {
 
   virtual Result<std::optional<Token>> FindTokenByHash(std::string_view hash) = 0;
   virtual Result<std::vector<Token>> ListTokens() = 0;
+
+  virtual Result<std::optional<Case>> GetCase(int64_t id) = 0;
+  virtual Result<Page<Case>> ListCases(const CaseQuery& query) = 0;
+  // A subject's notifications, newest first (at descending, then id descending).
+  virtual Result<Page<Notification>> ListNotifications(int64_t subject_id, int64_t offset,
+                                                       int64_t limit) = 0;
 
   // Calls visit for each audit entry with seq >= from_seq, in order, from one snapshot. An error
   // from visit stops the scan and is returned.

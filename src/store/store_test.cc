@@ -820,6 +820,11 @@ TEST_P(StoreConformanceTest, TokensAreFoundByHashAndRevokedOnce) {
   token.region = "330300";
   token.label = "tax bureau system";
   token.created_at = kT0;
+  Token subject_token = token;
+  subject_token.hash = std::string(64, 'd');
+  subject_token.role = "subject";
+  subject_token.department = "";
+  subject_token.subject_code = "91330302MA2AXXXX1X";
   Token operator_token = token;
   operator_token.hash = std::string(64, 'b');
   operator_token.role = "operator";
@@ -828,6 +833,7 @@ TEST_P(StoreConformanceTest, TokensAreFoundByHashAndRevokedOnce) {
     auto txn = Begin();
     ASSERT_TRUE(txn->InsertToken(token));
     ASSERT_TRUE(txn->InsertToken(operator_token));
+    ASSERT_TRUE(txn->InsertToken(subject_token));
     EXPECT_NE(token.id, operator_token.id);
     Token duplicate = token;
     auto conflict = txn->InsertToken(duplicate);
@@ -845,7 +851,11 @@ TEST_P(StoreConformanceTest, TokensAreFoundByHashAndRevokedOnce) {
   EXPECT_EQ((*found)->label, "tax bureau system");
   EXPECT_EQ((*found)->created_at, kT0);
   EXPECT_FALSE((*found)->revoked_at.has_value());
+  EXPECT_EQ((*found)->subject_code, "");
   EXPECT_FALSE(store_->FindTokenByHash(std::string(64, 'c'))->has_value());
+  auto subject_found = store_->FindTokenByHash(std::string(64, 'd'));
+  ASSERT_TRUE(subject_found && subject_found->has_value());
+  EXPECT_EQ((*subject_found)->subject_code, "91330302MA2AXXXX1X");
 
   {
     auto txn = Begin();
@@ -858,10 +868,178 @@ TEST_P(StoreConformanceTest, TokensAreFoundByHashAndRevokedOnce) {
   }
   auto tokens = store_->ListTokens();
   ASSERT_TRUE(tokens);
-  ASSERT_EQ(tokens->size(), 2u);
+  ASSERT_EQ(tokens->size(), 3u);
   EXPECT_EQ((*tokens)[0].id, token.id);
   EXPECT_EQ((*tokens)[0].revoked_at, kT1);  // the first revocation stands
   EXPECT_FALSE((*tokens)[1].revoked_at.has_value());
+}
+
+Case MakeCase(std::string kind, int64_t subject_id, int64_t record_id, std::string department,
+              Date due_on) {
+  Case case_;
+  case_.kind = std::move(kind);
+  case_.subject_id = subject_id;
+  case_.record_id = record_id;
+  case_.department = std::move(department);
+  case_.status = "open";
+  case_.due_on = due_on;
+  case_.filed_at = kT0;
+  case_.updated_at = kT0;
+  case_.detail = R"({"grounds":"the fine was paid"})";
+  return case_;
+}
+
+CaseQuery Where(const std::function<void(CaseQuery&)>& set) {
+  CaseQuery query;
+  set(query);
+  return query;
+}
+
+TEST_P(StoreConformanceTest, CasesRoundTripUpdateByVersionAndListByDeadline) {
+  Case objection = MakeCase("objection", 7, 70, "market_regulation", Day(2026, 12, 18));
+  Case restoration = MakeCase("restoration", 7, 71, "tax", Day(2026, 12, 4));
+  restoration.answer_due_on = Day(2026, 12, 11);
+  Case other = MakeCase("objection", 8, 80, "market_regulation", Day(2026, 12, 1));
+  Case commitment = MakeCase("commitment", 8, 0, "tax", Day(2027, 6, 30));
+  {
+    auto txn = Begin();
+    for (Case* each : {&objection, &restoration, &other, &commitment}) {
+      Status inserted = txn->InsertCase(*each);
+      ASSERT_TRUE(inserted) << inserted.error().ToString();
+    }
+    Case versioned = objection;
+    versioned.version = 2;
+    auto refused = txn->InsertCase(versioned);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
+    ASSERT_TRUE(txn->Commit());
+  }
+  auto found = store_->GetCase(restoration.id);
+  ASSERT_TRUE(found && found->has_value());
+  const Case& read = **found;
+  EXPECT_EQ(read.kind, "restoration");
+  EXPECT_EQ(read.subject_id, 7);
+  EXPECT_EQ(read.record_id, 71);
+  EXPECT_EQ(read.department, "tax");
+  EXPECT_EQ(read.status, "open");
+  EXPECT_TRUE(read.open);
+  EXPECT_EQ(read.due_on, Day(2026, 12, 4));
+  EXPECT_EQ(read.answer_due_on, Day(2026, 12, 11));
+  EXPECT_EQ(read.filed_at, kT0);
+  EXPECT_EQ(read.version, 1);
+  EXPECT_EQ(read.detail, R"({"grounds":"the fine was paid"})");
+  EXPECT_FALSE(store_->GetCase(4242)->has_value());
+
+  // Every open case, earliest deadline first; then the filters one by one.
+  auto ids_of = [](const Page<Case>& page) {
+    std::vector<int64_t> ids;
+    for (const Case& each : page.items) ids.push_back(each.id);
+    return ids;
+  };
+  auto all = store_->ListCases(Where([](CaseQuery& q) { q.open = true; }));
+  ASSERT_TRUE(all);
+  EXPECT_EQ(ids_of(*all),
+            (std::vector<int64_t>{other.id, restoration.id, objection.id, commitment.id}));
+  EXPECT_EQ(all->total, 4);
+  EXPECT_EQ(ids_of(*store_->ListCases(Where([](CaseQuery& q) { q.kind = "objection"; }))),
+            (std::vector<int64_t>{other.id, objection.id}));
+  EXPECT_EQ(ids_of(*store_->ListCases(Where([](CaseQuery& q) { q.subject_id = 7; }))),
+            (std::vector<int64_t>{restoration.id, objection.id}));
+  EXPECT_EQ(ids_of(*store_->ListCases(Where([](CaseQuery& q) { q.record_id = 70; }))),
+            (std::vector<int64_t>{objection.id}));
+  EXPECT_EQ(ids_of(*store_->ListCases(Where([](CaseQuery& q) {
+              q.department = "tax";
+              q.limit = 1;
+            }))),
+            (std::vector<int64_t>{restoration.id}));
+  EXPECT_EQ(store_
+                ->ListCases(Where([](CaseQuery& q) {
+                  q.department = "tax";
+                  q.limit = 1;
+                }))
+                ->total,
+            2);
+  EXPECT_EQ(ids_of(*store_->ListCases(Where([](CaseQuery& q) {
+              q.department = "tax";
+              q.offset = 1;
+            }))),
+            (std::vector<int64_t>{commitment.id}));
+  EXPECT_EQ(
+      ids_of(*store_->ListCases(Where([](CaseQuery& q) { q.overdue_on = Day(2026, 12, 5); }))),
+      (std::vector<int64_t>{other.id, restoration.id}));
+
+  // Updates follow the version; the decided case leaves the open lists.
+  {
+    auto txn = Begin();
+    Case decided = objection;
+    decided.version = 2;
+    decided.status = "corrected";
+    decided.open = false;
+    decided.updated_at = kT1;
+    decided.detail = R"({"reasons":"fine amount corrected"})";
+    ASSERT_TRUE(txn->UpdateCase(decided));
+    auto stale = txn->UpdateCase(decided);
+    ASSERT_FALSE(stale);
+    EXPECT_EQ(stale.error().code(), ErrorCode::kConflict);
+    EXPECT_EQ(stale.error().reason(), "version");
+    Case unknown = decided;
+    unknown.id = 4242;
+    auto missing = txn->UpdateCase(unknown);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+    ASSERT_TRUE(txn->Commit());
+  }
+  auto decided = store_->GetCase(objection.id);
+  ASSERT_TRUE(decided && decided->has_value());
+  EXPECT_EQ((*decided)->status, "corrected");
+  EXPECT_FALSE((*decided)->open);
+  EXPECT_EQ((*decided)->version, 2);
+  EXPECT_EQ((*decided)->updated_at, kT1);
+  EXPECT_EQ((*decided)->filed_at, kT0);
+  EXPECT_EQ((*decided)->detail, R"({"reasons":"fine amount corrected"})");
+  EXPECT_EQ(ids_of(*store_->ListCases(Where([](CaseQuery& q) {
+              q.kind = "objection";
+              q.open = true;
+            }))),
+            (std::vector<int64_t>{other.id}));
+  EXPECT_EQ(ids_of(*store_->ListCases(Where([](CaseQuery& q) {
+              q.kind = "objection";
+              q.open = false;
+            }))),
+            (std::vector<int64_t>{objection.id}));
+}
+
+TEST_P(StoreConformanceTest, NotificationsAreListedNewestFirstPerSubject) {
+  std::vector<Notification> sent;
+  for (int i = 0; i < 3; ++i) {
+    Notification notification;
+    notification.subject_id = i == 2 ? 9 : 7;
+    notification.at = Timestamp::FromSeconds(kT0.seconds() + i);
+    notification.topic = "objection.decided";
+    notification.case_id = 10 + i;
+    notification.body = R"({"zh":"异议已处理","en":"Your objection was decided"})";
+    sent.push_back(notification);
+  }
+  {
+    auto txn = Begin();
+    for (Notification& notification : sent) ASSERT_TRUE(txn->InsertNotification(notification));
+    ASSERT_TRUE(txn->Commit());
+  }
+  auto page = store_->ListNotifications(7, 0, 10);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->total, 2);
+  EXPECT_EQ(page->items[0].id, sent[1].id);
+  EXPECT_EQ(page->items[0].case_id, 11);
+  EXPECT_EQ(page->items[0].topic, "objection.decided");
+  EXPECT_EQ(page->items[0].at, sent[1].at);
+  EXPECT_EQ(page->items[0].body, sent[1].body);
+  EXPECT_EQ(page->items[1].id, sent[0].id);
+  auto second = store_->ListNotifications(7, 1, 1);
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->items.size(), 1u);
+  EXPECT_EQ(second->items[0].id, sent[0].id);
+  EXPECT_EQ(store_->ListNotifications(8, 0, 10)->total, 0);
 }
 
 AuditEntry MakeEntry(int64_t seq) {

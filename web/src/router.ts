@@ -49,6 +49,24 @@ export const router = createRouter({
       meta: { title: 'console.reportTitle' },
     },
     {
+      path: '/console/cases',
+      name: 'console-cases',
+      component: () => import('./pages/console/CasesPage.vue'),
+      meta: { title: 'dueprocess.queueTitle' },
+    },
+    {
+      path: '/my/objections',
+      name: 'my-objections',
+      component: () => import('./pages/my/ObjectionsPage.vue'),
+      meta: { title: 'dueprocess.myTitle' },
+    },
+    {
+      path: '/my/restoration',
+      name: 'my-restoration',
+      component: () => import('./pages/my/RestorationPage.vue'),
+      meta: { title: 'restoration.title' },
+    },
+    {
       path: '/:pathMatch(.*)*',
       name: 'not-found',
       component: () => import('./pages/NotFoundPage.vue'),

@@ -151,11 +151,48 @@ CREATE TABLE audit_log (
 ) STRICT;
 )sql";
 
+// 4: due process — cases subjects file (objections, restoration applications, commitments),
+// the notifications they receive, and the subject a subject token acts for.
+constexpr std::string_view kDueProcess = R"sql(
+CREATE TABLE cases (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,               -- "objection", "restoration", "commitment"
+  subject_id INTEGER NOT NULL,
+  record_id INTEGER NOT NULL,       -- 0 when the case concerns no record
+  department TEXT NOT NULL,
+  status TEXT NOT NULL,
+  open INTEGER NOT NULL,
+  due_on INTEGER NOT NULL,          -- days since 1970-01-01
+  answer_due_on INTEGER,
+  filed_at INTEGER NOT NULL,        -- microseconds since 1970-01-01T00:00:00Z
+  updated_at INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  detail TEXT NOT NULL              -- JSON owned by the workflow
+) STRICT;
+
+CREATE INDEX cases_by_subject ON cases (subject_id, id);
+CREATE INDEX cases_by_record ON cases (record_id) WHERE record_id <> 0;
+CREATE INDEX cases_open_by_department ON cases (department, due_on) WHERE open = 1;
+
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  subject_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  topic TEXT NOT NULL,
+  case_id INTEGER NOT NULL,
+  body TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX notifications_by_subject ON notifications (subject_id, at);
+
+ALTER TABLE tokens ADD COLUMN subject_code TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
   static const std::vector<std::string_view> migrations = {kCreditFiles, kBatchesAndTokens,
-                                                           kAuditLog};
+                                                           kAuditLog, kDueProcess};
   return migrations;
 }
 

@@ -423,7 +423,7 @@ Batch ReadBatch(const Query& query) {
 }
 
 constexpr std::string_view kTokenColumns =
-    "id, hash, prefix, role, department, region, label, created_at, revoked_at";
+    "id, hash, prefix, role, department, region, label, created_at, revoked_at, subject_code";
 
 Token ReadToken(const Query& query) {
   Token token;
@@ -438,6 +438,7 @@ Token ReadToken(const Query& query) {
   if (std::optional<int64_t> revoked = query.ColumnOptionalInt(8)) {
     token.revoked_at = Timestamp::FromMicros(*revoked);
   }
+  token.subject_code = query.ColumnText(9);
   return token;
 }
 
@@ -493,6 +494,58 @@ const std::string kBatchesNewestFirst =
 const std::string kListBatchesOfDepartment =
     Sql({"SELECT ", kBatchColumns,
          " FROM batches WHERE department = ?3 ORDER BY id DESC LIMIT ?1 OFFSET ?2"});
+// Cases: the bound columns ?1..?13 in this order, shared by insert and update (the update keeps
+// kind, subject_id, record_id and filed_at as stored and matches version - 1).
+constexpr std::string_view kCaseColumns =
+    "id, kind, subject_id, record_id, department, status, open, due_on, answer_due_on, filed_at, "
+    "updated_at, version, detail";
+constexpr std::string_view kInsertCase =
+    "INSERT INTO cases (kind, subject_id, record_id, department, status, open, due_on, "
+    "answer_due_on, filed_at, updated_at, version, detail) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+constexpr std::string_view kUpdateCase =
+    "UPDATE cases SET department = ?4, status = ?5, open = ?6, due_on = ?7, answer_due_on = ?8, "
+    "updated_at = ?10, version = ?11, detail = ?12 "
+    "WHERE id = ?14 AND version = ?11 - 1";
+
+void BindCase(Query& query, const Case& case_) {
+  query.BindText(1, case_.kind);
+  query.BindInt(2, case_.subject_id);
+  query.BindInt(3, case_.record_id);
+  query.BindText(4, case_.department);
+  query.BindText(5, case_.status);
+  query.BindBool(6, case_.open);
+  query.BindInt(7, case_.due_on.days());
+  query.BindOptionalInt(
+      8, case_.answer_due_on ? std::optional<int64_t>(case_.answer_due_on->days()) : std::nullopt);
+  query.BindInt(9, case_.filed_at.micros());
+  query.BindInt(10, case_.updated_at.micros());
+  query.BindInt(11, case_.version);
+  query.BindText(12, case_.detail);
+}
+
+Case ReadCase(const Query& query) {
+  Case case_;
+  case_.id = query.ColumnInt(0);
+  case_.kind = query.ColumnText(1);
+  case_.subject_id = query.ColumnInt(2);
+  case_.record_id = query.ColumnInt(3);
+  case_.department = query.ColumnText(4);
+  case_.status = query.ColumnText(5);
+  case_.open = query.ColumnBool(6);
+  case_.due_on = Date::FromDays(static_cast<int32_t>(query.ColumnInt(7)));
+  if (std::optional<int64_t> answer = query.ColumnOptionalInt(8)) {
+    case_.answer_due_on = Date::FromDays(static_cast<int32_t>(*answer));
+  }
+  case_.filed_at = ColumnTimestamp(query, 9);
+  case_.updated_at = ColumnTimestamp(query, 10);
+  case_.version = static_cast<int32_t>(query.ColumnInt(11));
+  case_.detail = query.ColumnText(12);
+  return case_;
+}
+
+const std::string kSelectCaseById = Sql({"SELECT ", kCaseColumns, " FROM cases WHERE id = ?1"});
+
 const std::string kSelectTokenByHash =
     Sql({"SELECT ", kTokenColumns, " FROM tokens WHERE hash = ?1"});
 const std::string kListTokens = Sql({"SELECT ", kTokenColumns, " FROM tokens ORDER BY id"});
@@ -751,6 +804,10 @@ class SqliteStore final : public Store {
   Result<std::vector<DepartmentLatestBatch>> LatestBatchPerDepartment() override;
   Result<std::optional<Token>> FindTokenByHash(std::string_view hash) override;
   Result<std::vector<Token>> ListTokens() override;
+  Result<std::optional<Case>> GetCase(int64_t id) override;
+  Result<Page<Case>> ListCases(const CaseQuery& query) override;
+  Result<Page<Notification>> ListNotifications(int64_t subject_id, int64_t offset,
+                                               int64_t limit) override;
   Status ScanAudit(int64_t from_seq,
                    const std::function<Status(const AuditEntry&)>& visit) override;
   Result<StoreStats> Stats() override;
@@ -1047,7 +1104,8 @@ class SqliteWriteTxn final : public WriteTxn {
     CREDENCE_ASSIGN_OR_RETURN(
         Query insert,
         db_.Prepare("INSERT INTO tokens (hash, prefix, role, department, region, label, "
-                    "created_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+                    "created_at, revoked_at, subject_code) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
     insert.BindText(1, token.hash);
     insert.BindText(2, token.prefix);
     insert.BindText(3, token.role);
@@ -1057,8 +1115,55 @@ class SqliteWriteTxn final : public WriteTxn {
     insert.BindInt(7, token.created_at.micros());
     insert.BindOptionalInt(
         8, token.revoked_at ? std::optional<int64_t>(token.revoked_at->micros()) : std::nullopt);
+    insert.BindText(9, token.subject_code);
     CREDENCE_RETURN_IF_ERROR(insert.Run());
     token.id = db_.LastInsertRowid();
+    return OkStatus();
+  }
+
+  Status InsertCase(Case& case_) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    if (case_.version != 1) {
+      return Fail(Error::InvalidArgument("version", "a new case starts at version 1"));
+    }
+    CREDENCE_ASSIGN_OR_RETURN(Query insert, db_.Prepare(kInsertCase));
+    BindCase(insert, case_);
+    CREDENCE_RETURN_IF_ERROR(insert.Run());
+    case_.id = db_.LastInsertRowid();
+    return OkStatus();
+  }
+
+  Status UpdateCase(const Case& case_) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    CREDENCE_ASSIGN_OR_RETURN(Query update, db_.Prepare(kUpdateCase));
+    BindCase(update, case_);
+    update.BindInt(14, case_.id);
+    CREDENCE_RETURN_IF_ERROR(update.Run());
+    if (db_.Changes() > 0) return OkStatus();
+    CREDENCE_ASSIGN_OR_RETURN(Query current,
+                              db_.Prepare("SELECT version FROM cases WHERE id = ?1"));
+    current.BindInt(1, case_.id);
+    CREDENCE_ASSIGN_OR_RETURN(bool found, current.Step());
+    if (!found) return Fail(Error::NotFound("no case with id " + std::to_string(case_.id)));
+    return Fail(Error::Conflict("version", "case " + std::to_string(case_.id) + " is at version " +
+                                               std::to_string(current.ColumnInt(0)) + "; version " +
+                                               std::to_string(case_.version) +
+                                               " does not follow it"));
+  }
+
+  Status InsertNotification(Notification& notification) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query insert,
+        db_.Prepare("INSERT INTO notifications (subject_id, at, topic, case_id, body) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5)"));
+    insert.BindInt(1, notification.subject_id);
+    insert.BindInt(2, notification.at.micros());
+    insert.BindText(3, notification.topic);
+    insert.BindInt(4, notification.case_id);
+    insert.BindText(5, notification.body);
+    CREDENCE_RETURN_IF_ERROR(insert.Run());
+    notification.id = db_.LastInsertRowid();
     return OkStatus();
   }
 
@@ -1590,6 +1695,116 @@ Result<std::vector<Token>> SqliteStore::ListTokens() {
     tokens.push_back(ReadToken(query));
   }
   return tokens;
+}
+
+Result<std::optional<Case>> SqliteStore::GetCase(int64_t id) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kSelectCaseById));
+  query.BindInt(1, id);
+  CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+  if (!found) return std::optional<Case>();
+  return ReadCase(query);
+}
+
+Result<Page<Case>> SqliteStore::ListCases(const CaseQuery& request) {
+  Page<Case> page;
+  page.offset = request.offset;
+  page.limit = request.limit;
+  std::string where = "1 = 1";
+  std::vector<std::string> texts;
+  std::vector<int64_t> numbers;
+  if (!request.kind.empty()) {
+    where += " AND kind = ?";
+    texts.push_back(request.kind);
+  }
+  if (!request.department.empty()) {
+    where += " AND department = ?";
+    texts.push_back(request.department);
+  }
+  if (request.subject_id != 0) {
+    where += " AND subject_id = ?";
+    numbers.push_back(request.subject_id);
+  }
+  if (request.record_id != 0) {
+    where += " AND record_id = ? AND record_id <> 0";
+    numbers.push_back(request.record_id);
+  }
+  if (request.open) {
+    where += " AND open = ?";
+    numbers.push_back(*request.open ? 1 : 0);
+  }
+  if (request.overdue_on) {
+    where += " AND open = 1 AND due_on < ?";
+    numbers.push_back(request.overdue_on->days());
+  }
+  // Texts are bound first, then numbers: the WHERE clause lists them in that order.
+  auto bind_values = [&](Query& query) {
+    int index = 1;
+    for (const std::string& text : texts) query.BindText(index++, text);
+    for (int64_t number : numbers) query.BindInt(index++, number);
+    return index;
+  };
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  ReadTransaction snapshot(*reader);
+  CREDENCE_RETURN_IF_ERROR(snapshot.Begin());
+  {
+    CREDENCE_ASSIGN_OR_RETURN(Query count,
+                              reader->Prepare("SELECT count(*) FROM cases WHERE " + where));
+    bind_values(count);
+    CREDENCE_RETURN_IF_ERROR(count.Step());
+    page.total = count.ColumnInt(0);
+  }
+  if (request.limit <= 0 || request.offset >= page.total) return page;
+  CREDENCE_ASSIGN_OR_RETURN(
+      Query select, reader->Prepare(Sql({"SELECT ", kCaseColumns, " FROM cases WHERE ", where,
+                                         " ORDER BY due_on, id LIMIT ? OFFSET ?"})));
+  int next = bind_values(select);
+  select.BindInt(next, request.limit);
+  select.BindInt(next + 1, request.offset);
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (!found) break;
+    page.items.push_back(ReadCase(select));
+  }
+  return page;
+}
+
+Result<Page<Notification>> SqliteStore::ListNotifications(int64_t subject_id, int64_t offset,
+                                                          int64_t limit) {
+  Page<Notification> page;
+  page.offset = offset;
+  page.limit = limit;
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  ReadTransaction snapshot(*reader);
+  CREDENCE_RETURN_IF_ERROR(snapshot.Begin());
+  {
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query count, reader->Prepare("SELECT count(*) FROM notifications WHERE subject_id = ?1"));
+    count.BindInt(1, subject_id);
+    CREDENCE_RETURN_IF_ERROR(count.Step());
+    page.total = count.ColumnInt(0);
+  }
+  if (limit <= 0 || offset >= page.total) return page;
+  CREDENCE_ASSIGN_OR_RETURN(
+      Query select,
+      reader->Prepare("SELECT id, subject_id, at, topic, case_id, body FROM notifications "
+                      "WHERE subject_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2 OFFSET ?3"));
+  select.BindInt(1, subject_id);
+  select.BindInt(2, limit);
+  select.BindInt(3, offset);
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (!found) break;
+    Notification notification;
+    notification.id = select.ColumnInt(0);
+    notification.subject_id = select.ColumnInt(1);
+    notification.at = ColumnTimestamp(select, 2);
+    notification.topic = select.ColumnText(3);
+    notification.case_id = select.ColumnInt(4);
+    notification.body = select.ColumnText(5);
+    page.items.push_back(std::move(notification));
+  }
+  return page;
 }
 
 Status SqliteStore::ScanAudit(int64_t from_seq,

@@ -88,6 +88,10 @@ export interface CreditRecord {
   flagged?: boolean;
   payload?: RecordPayload;
   updated_at?: string;
+  // Objections: being verified, or (note) found unverifiable and kept beside the record.
+  under_objection?: boolean;
+  objection_case?: number | null;
+  objection_note?: string | null;
 }
 
 export interface PolicyName {
