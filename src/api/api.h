@@ -6,6 +6,7 @@
 #include <string>
 
 #include "auth/auth.h"
+#include "checks/checks.h"
 #include "common/metrics.h"
 #include "common/random.h"
 #include "common/time.h"
@@ -34,6 +35,8 @@ struct Services {
   // Loaded once with the policy; without them the rating routes answer 503.
   const lists::ListCatalog* lists = nullptr;
   const rating::RatingModels* rating_models = nullptr;
+  // The measures of joint rewards and punishments; without them the check routes answer 503.
+  const checks::MeasureCatalog* measures = nullptr;
   std::filesystem::path openapi_path;  // docs/openapi.json
   std::string version;                 // build version for /healthz
 };

@@ -18,6 +18,7 @@
 #include "api/api.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "checks/checks.h"
 #include "cli/cli_internal.h"
 #include "common/common.h"
 #include "demo/demo.h"
@@ -76,10 +77,13 @@ int Serve(const ServeOptions& options) {
   if (!lists) return ExitWith(lists.error());
   auto rating_models = rating::LoadRatingModels(context->catalog);
   if (!rating_models) return ExitWith(rating_models.error());
+  auto measures = checks::MeasureCatalog::Load(context->catalog, *lists);
+  if (!measures) return ExitWith(measures.error());
 
   api::Services services;
   services.lists = &*lists;
   services.rating_models = &*rating_models;
+  services.measures = &*measures;
   services.store = context->store.get();
   services.catalog = &context->catalog;
   services.clock = context->clock.get();

@@ -38,15 +38,17 @@ export function createToken(data, role, department) {
 }
 
 export class Server {
-  constructor(data, extraArgs = []) {
+  // now: the server's fixed clock (default NOW), for tests of what happens later.
+  constructor(data, extraArgs = [], { now = NOW } = {}) {
     this.data = data;
     this.extraArgs = extraArgs;
+    this.now = now;
     this.stderr = '';
   }
 
   async start() {
     this.process = spawn(BINARY, ['serve', '--data', this.data, '--port', '0', '--address',
-      '127.0.0.1', '--now', NOW, ...this.extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
+      '127.0.0.1', '--now', this.now, ...this.extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.exited = new Promise((resolve) => this.process.on('exit', (code, signal) => resolve({ code, signal })));
     const port = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start: ${this.stderr}`)), 30000);
