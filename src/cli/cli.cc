@@ -567,6 +567,8 @@ int Run(int argc, char** argv) {
     status = LifecycleRun(lifecycle_store, lifecycle_at);
   });
 
+  AddChecksCommands(app, status);
+
   app.parse_complete_callback([&] {
     if (log_level == "debug") SetLogLevel(LogLevel::kDebug);
     if (log_level == "warn") SetLogLevel(LogLevel::kWarn);

@@ -2,7 +2,9 @@
 // feedback per measure, overdue checks and statistics, and who may do what.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, tempDir, createToken, cleanup, ndjson } from './harness.mjs';
+import { cpSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Server, tempDir, createToken, cleanup, ndjson, run, SOURCE } from './harness.mjs';
 import { uscc } from './codes.mjs';
 
 let data, server, court, finance, tax, operator;
@@ -189,4 +191,39 @@ test('checks without feedback past their day show as overdue', async () => {
   }
   const mine = await server.get('/api/v1/checks?overdue=true', { token: tax });
   assert.ok(mine.json.items.every((c) => c.department === 'tax'));
+});
+
+test('credence checks overdue lists the same checks from the command line', () => {
+  const out = run(['checks', 'overdue', '--data', data, '--now', '2027-01-05T04:00:00Z', '--department', 'finance']).stdout.trim().split('\n');
+  const count = Number(out[out.length - 1].match(/^(\d+) overdue checks$/)[1]);
+  assert.ok(count >= 2, out.join('\n'));
+  assert.ok(out.slice(0, -1).every((line) => line.split('\t')[1] === 'finance'));
+});
+
+test('the default measures validate; a measure without a legal basis is refused naming file, key and reason', () => {
+  const ok = run(['checks', 'measures']).stdout.trim().split('\n');
+  const [, measures, memoranda] = ok[ok.length - 1].match(/^(\d+) measures from (\d+) memoranda/);
+  assert.ok(Number(measures) >= 38 && Number(memoranda) >= 38, ok[ok.length - 1]);
+  const procurement = run(['checks', 'measures', '--scenario', 'public_resource_trading']).stdout;
+  assert.match(procurement, /debtor_procurement_restricted\tpunishment\t限制参加政府采购活动\t.*第八条/);
+
+  const dir = tempDir('credence-policy-');
+  cpSync(join(SOURCE, 'policy'), dir, { recursive: true });
+  appendFileSync(join(dir, 'measures.toml'), `
+[[measure]]
+key = "local_ban"
+name = { zh = "本地限制", en = "Local restriction" }
+kind = "punishment"
+targets = [{ list = "court_dishonest_debtor" }]
+departments = ["finance"]
+scenarios = ["financing"]
+action = { zh = "限制", en = "Restrict" }
+`);
+  const refused = run(['checks', 'measures', '--policy', dir], { allowFail: true });
+  assert.equal(refused.status, 2, refused.stderr);
+  assert.match(refused.stderr, /measures\.toml: measure\.local_ban\.legal_basis: is required/);
+  const serve = run(['serve', '--data', tempDir(), '--policy', dir, '--port', '0'], { allowFail: true });
+  assert.notEqual(serve.status, 0);
+  assert.match(serve.stderr, /measure\.local_ban\.legal_basis/);
+  cleanup(dir);
 });
