@@ -81,6 +81,7 @@ void RegisterRoutes(http::Router& router, Services& services) {
   RegisterSubjectRoutes(router, services);
   RegisterRatingRoutes(router, services);
   RegisterListRoutes(router, services);
+  RegisterCheckRoutes(router, services);
   RegisterIngestRoutes(router, services);
   RegisterTransparencyRoutes(router, services);
   RegisterQualityRoutes(router, services);

@@ -7,6 +7,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "checks/checks.h"
 #include "common/metrics.h"
 #include "common/random.h"
 #include "common/time.h"
@@ -47,8 +48,10 @@ struct Services {
   // Objections, restoration and commitments; without it their routes answer 503.
   dueprocess::DueProcess* dueprocess = nullptr;
   const dueprocess::Settings* dueprocess_settings = nullptr;  // attachment limits of the routes
-  std::filesystem::path openapi_path;                         // docs/openapi.json
-  std::string version;                                        // build version for /healthz
+  // The measures of joint rewards and punishments; without them the check routes answer 503.
+  const checks::MeasureCatalog* measures = nullptr;
+  std::filesystem::path openapi_path;  // docs/openapi.json
+  std::string version;                 // build version for /healthz
 };
 
 void RegisterRoutes(http::Router& router, Services& services);

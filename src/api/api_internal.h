@@ -50,6 +50,10 @@ void RegisterListRoutes(http::Router& router, Services& services);
 void RegisterTransparencyRoutes(http::Router& router, Services& services);
 void RegisterQualityRoutes(http::Router& router, Services& services);
 void RegisterDueProcessRoutes(http::Router& router, Services& services);
+void RegisterCheckRoutes(http::Router& router, Services& services);
+
+// Every current record of a subject, read page by page (ListRecords bounds one page).
+Result<std::vector<store::Record>> AllRecords(store::Store& store, int64_t subject_id);
 
 // The subject's rating on as_of from its current records, its reasons cut to what this viewer
 // may see (records the public does not see on that day are left out of contributions,

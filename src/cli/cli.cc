@@ -18,6 +18,7 @@
 #include "api/api.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "checks/checks.h"
 #include "cli/cli_internal.h"
 #include "common/common.h"
 #include "demo/demo.h"
@@ -102,6 +103,8 @@ int Serve(const ServeOptions& options) {
   due_process.OnFileChanged([](int64_t subject_id) {
     LogInfo("file.changed", {{"subject", subject_id}, {"by", std::string("dueprocess")}});
   });
+  auto measures = checks::MeasureCatalog::Load(context->catalog, *lists);
+  if (!measures) return ExitWith(measures.error());
 
   api::Services services;
   services.transparency = &transparency;
@@ -110,6 +113,7 @@ int Serve(const ServeOptions& options) {
   services.lists = &*lists;
   services.rating_models = &*rating_models;
   services.quality = &*quality_settings;
+  services.measures = &*measures;
   services.store = context->store.get();
   services.subjects = &subjects;
   services.catalog = &context->catalog;
@@ -592,6 +596,7 @@ int Run(int argc, char** argv) {
   });
 
   AddDueProcessCommands(app, status);
+  AddChecksCommands(app, status);
 
   app.parse_complete_callback([&] {
     if (log_level == "debug") SetLogLevel(LogLevel::kDebug);

@@ -53,6 +53,9 @@ struct Context {
 };
 Result<Context> OpenContext(const StoreOptions& options);
 
+// credence checks measures | overdue (checks_commands.cc).
+void AddChecksCommands(CLI::App& app, int& status);
+
 // A progress bar on standard error when it is a terminal; silent otherwise.
 class ProgressBar {
  public:

@@ -66,27 +66,7 @@ std::string_view JsonTypeName(const JsonValue& value) {
   return "a value";
 }
 
-// Every problem found, each naming the file, the list and the key.
-class Problems {
- public:
-  void Add(std::string_view reason, std::string_view file, std::string_view path,
-           std::string_view what) {
-    errors_.push_back(
-        Error::InvalidArgument(std::string(reason), fmt::format("{}: {}: {}", file, path, what)));
-  }
-  bool empty() const { return errors_.empty(); }
-  size_t size() const { return errors_.size(); }
-  Error ToError() && {
-    Error error = Error::InvalidArgument(
-        "invalid_policy", fmt::format("lists policy: {} problem{} in the list definitions",
-                                      errors_.size(), errors_.size() == 1 ? "" : "s"));
-    for (Error& detail : errors_) error.AddDetail(std::move(detail));
-    return error;
-  }
-
- private:
-  std::vector<Error> errors_;
-};
+using Problems = policy::ExtensionProblems;
 
 // Reads the members of one table, reporting problems against file and path.
 class TableReader {
@@ -383,7 +363,8 @@ class ListCatalogBuilder {
     if (result_.lists_.size() > kMaxLists) {
       problems_.Add("invalid", "policy", "list", fmt::format("at most {} lists", kMaxLists));
     }
-    if (!problems_.empty()) return Fail(std::move(problems_).ToError());
+    if (!problems_.empty())
+      return Fail(std::move(problems_).ToError("lists policy", "list definitions"));
     BuildIndex();
     return std::move(result_);
   }

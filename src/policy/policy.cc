@@ -1,5 +1,7 @@
 #include "policy/policy.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <system_error>
@@ -188,6 +190,20 @@ std::filesystem::path DefaultPolicyDir() {
   std::error_code ignored;
   if (std::filesystem::is_regular_file("policy/catalog.toml", ignored)) return "policy";
   return std::filesystem::path(CREDENCE_SOURCE_DIR) / "policy";
+}
+
+void ExtensionProblems::Add(std::string_view reason, std::string_view file, std::string_view path,
+                            std::string_view what) {
+  errors_.push_back(
+      Error::InvalidArgument(std::string(reason), fmt::format("{}: {}: {}", file, path, what)));
+}
+
+Error ExtensionProblems::ToError(std::string_view owner, std::string_view subject) && {
+  Error error = Error::InvalidArgument(
+      "invalid_policy", fmt::format("{}: {} problem{} in the {}", owner, errors_.size(),
+                                    errors_.size() == 1 ? "" : "s", subject));
+  for (Error& detail : errors_) error.AddDetail(std::move(detail));
+  return error;
 }
 
 }  // namespace credence::policy

@@ -160,6 +160,22 @@ struct ExtensionPart {
   JsonValue value;   // the file's table or array, converted as in Catalog::extension
 };
 
+// Problems found by the owner of an extension table while reading it: each names the file, the
+// path and what is wrong ("lists.toml: list.honour.terms[0].months: must be …"); ToError gathers
+// them under reason "invalid_policy", one detail each.
+class ExtensionProblems {
+ public:
+  void Add(std::string_view reason, std::string_view file, std::string_view path,
+           std::string_view what);
+  bool empty() const { return errors_.empty(); }
+  size_t size() const { return errors_.size(); }
+  // "<owner>: 2 problems in the <subject>", e.g. owner "lists policy", subject "list definitions".
+  Error ToError(std::string_view owner, std::string_view subject) &&;
+
+ private:
+  std::vector<Error> errors_;
+};
+
 // A policy file given as text (see ParseCatalog).
 struct PolicyFile {
   std::string name;  // the name errors use, e.g. "record_kinds.toml"

@@ -482,22 +482,24 @@ std::string DeclareExtensions(std::vector<PolicyFile>& files, std::string_view l
 TEST(ExtensionTest, KeepsDeclaredTablesAsJsonMergedAcrossFiles) {
   std::vector<PolicyFile> files =
       DefaultFilesWith({{"measures_a.toml",
-                         "[[measure]]\nkey = \"procurement_ban\"\nyears = [1, 3]\n"
+                         "[[sample_measure]]\nkey = \"procurement_ban\"\nyears = [1, 3]\n"
                          "since = 2024-01-01\n\n[sample_model]\nversion = \"enterprise-2026.1\"\n"},
                         {"measures_b.toml",
-                         "[[measure]]\nkey = \"green_channel\"\nscale = 0.5\n\n"
+                         "[[sample_measure]]\nkey = \"green_channel\"\nscale = 0.5\n\n"
                          "[sample_model]\nbase = 1000\n"}});
   ASSERT_EQ(DeclareExtensions(files,
-                              "[\"measure\", \"sample_model\", \"rating_model\", \"list\", "
-                              "\"working_calendar\", \"holiday\", \"due_process\"]"),
+                              "[\"sample_measure\", \"sample_model\", \"rating_model\", \"list\", "
+                              "\"measure\", \"check_settings\", \"working_calendar\", \"holiday\", "
+                              "\"due_process\", \"data_quality\"]"),
             "catalog.toml");
   Result<Catalog> catalog = ParseCatalog(files);
   ASSERT_TRUE(catalog.has_value()) << catalog.error().ToString();
 
   EXPECT_THAT(catalog->extension_tables(),
-              ElementsAre("measure", "sample_model", "rating_model", "list", "working_calendar",
-                          "holiday", "due_process"));
-  const JsonValue* measures = catalog->extension("measure");
+              ElementsAre("sample_measure", "sample_model", "rating_model", "list", "measure",
+                          "check_settings", "working_calendar", "holiday", "due_process",
+                          "data_quality"));
+  const JsonValue* measures = catalog->extension("sample_measure");
   ASSERT_NE(measures, nullptr);
   EXPECT_EQ(ToJson(*measures), R"([{"key":"procurement_ban","years":[1,3],"since":"2024-01-01"},)"
                                R"({"key":"green_channel","scale":0.5}])");
@@ -505,7 +507,7 @@ TEST(ExtensionTest, KeepsDeclaredTablesAsJsonMergedAcrossFiles) {
   ASSERT_NE(model, nullptr);
   EXPECT_EQ(ToJson(*model), R"({"version":"enterprise-2026.1","base":1000})");
 
-  std::span<const ExtensionPart> parts = catalog->extension_parts("measure");
+  std::span<const ExtensionPart> parts = catalog->extension_parts("sample_measure");
   ASSERT_EQ(parts.size(), 2u);
   EXPECT_EQ(parts[0].file, "measures_a.toml");
   EXPECT_EQ(parts[1].file, "measures_b.toml");
@@ -518,8 +520,8 @@ TEST(ExtensionTest, ReportsAKeySetTwiceAcrossFiles) {
       {{"a.toml", "[sample_model]\nbase = 1000\n"}, {"b.toml", "\n[sample_model]\nbase = 900\n"}});
   DeclareExtensions(
       files,
-      "[\"sample_model\", \"rating_model\", \"list\", \"working_calendar\", \"holiday\", "
-      "\"due_process\"]");
+      "[\"sample_model\", \"rating_model\", \"list\", \"measure\", \"check_settings\", "
+      "\"working_calendar\", \"holiday\", \"due_process\", \"data_quality\"]");
   Result<Catalog> catalog = ParseCatalog(files);
   ASSERT_FALSE(catalog.has_value());
   ASSERT_EQ(catalog.error().details().size(), 1u) << catalog.error().ToString();

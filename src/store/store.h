@@ -200,6 +200,45 @@ struct CaseQuery {
   int64_t limit = 20;
 };
 
+// Feedback of a department on one measure of a credit check.
+struct CheckFeedback {
+  int64_t check_id = 0;
+  std::string measure;  // measure key
+  std::string action;   // "applied", "not_applied", "exempted"
+  std::string reason;   // required for not_applied (checked by the checks module)
+  std::string actor;    // who reported it
+  Timestamp at;
+};
+
+// One credit check of one subject by a department (the checks module decides its content; the
+// store keeps it as given).
+struct CreditCheck {
+  int64_t id = 0;
+  std::string department;             // department key of the caller
+  std::string actor;                  // "department:tax#token:4"
+  std::string subject_code;           // as normalised; the check is kept even without a credit file
+  int64_t subject_id = 0;             // 0: no credit file for the code
+  std::string region;                 // the subject's division code ("" without a file)
+  std::string scenario;               // scenario key
+  std::string level;                  // rating level key, "" when not rated
+  std::vector<std::string> lists;     // active list keys
+  std::vector<std::string> measures;  // measure keys that applied, in answer order
+  std::string result_json;            // the answer as given to the department
+  Timestamp checked_at;
+  Date feedback_due;                     // last day for feedback on every measure
+  std::optional<Timestamp> answered_at;  // when the last missing feedback arrived
+  std::vector<CheckFeedback> feedback;   // read methods fill it, in measure order of arrival
+};
+
+// ListChecks returns the newest first (id descending).
+struct CheckQuery {
+  std::string department;  // empty: every department
+  // Only checks with measures, not answered, whose feedback_due is before this day.
+  std::optional<Date> overdue_on;
+  int64_t offset = 0;
+  int64_t limit = 20;
+};
+
 // A message to a subject about its cases ("your objection was decided").
 struct Notification {
   int64_t id = 0;
@@ -284,6 +323,18 @@ class WriteTxn {
   virtual Result<AuditEntry> AuditHead() = 0;
   // Entries must continue the log without gaps: seq = head seq + 1, + 2, ... (else Conflict).
   virtual Status AppendAudit(std::span<const AuditEntry> entries) = 0;
+
+  // Inserts credit checks and sets each id, in order (their feedback is ignored).
+  // Unavailable by default (test doubles need not implement it); backends override it.
+  virtual Status InsertChecks(std::span<CreditCheck> checks) {
+    return Fail(Error::Unavailable("InsertChecks is not supported by this transaction"));
+  }
+  // Adds feedback rows to one check and, when answered_at is given, marks the check answered.
+  // NotFound for an unknown check; Conflict when a measure of the check already has feedback.
+  virtual Status AddCheckFeedback(int64_t check_id, std::span<const CheckFeedback> feedback,
+                                  std::optional<Timestamp> answered_at) {
+    return Fail(Error::Unavailable("AddCheckFeedback is not supported by this transaction"));
+  }
 
   virtual Status Commit() = 0;
 };
@@ -381,6 +432,22 @@ class Store : public SubjectReads {
   // from visit stops the scan and is returned.
   virtual Status ScanAudit(int64_t from_seq,
                            const std::function<Status(const AuditEntry&)>& visit) = 0;
+
+  // A credit check with its feedback; nullopt for an unknown id.
+  // Unavailable by default, as ScanRecordsBySubject (the same for the two below).
+  virtual Result<std::optional<CreditCheck>> GetCheck(int64_t id) {
+    return Fail(Error::Unavailable("GetCheck is not supported by this store"));
+  }
+  // Checks with their feedback, newest first, one page.
+  virtual Result<Page<CreditCheck>> ListChecks(const CheckQuery& query) {
+    return Fail(Error::Unavailable("ListChecks is not supported by this store"));
+  }
+  // Calls visit for every check with from <= checked_at < to, in id order, with its feedback,
+  // from one snapshot (for statistics). An error from visit stops the scan and is returned.
+  virtual Status ScanChecks(Timestamp from, Timestamp to,
+                            const std::function<Status(const CreditCheck&)>& visit) {
+    return Fail(Error::Unavailable("ScanChecks is not supported by this store"));
+  }
 
   virtual Result<StoreStats> Stats() = 0;
   // Subjects per region (division code) and records per kind key, largest first. These scan the

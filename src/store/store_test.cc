@@ -1316,6 +1316,170 @@ TEST_P(StoreConformanceTest, BatchesOfAWindowNewestFirstAndTheLatestPerDepartmen
   EXPECT_EQ((*latest)[1].batch_id, tax);
 }
 
+CreditCheck MakeCheck(std::string department, std::vector<std::string> measures, Date due) {
+  CreditCheck check;
+  check.department = std::move(department);
+  check.actor = "department:" + check.department + "#token:1";
+  check.subject_code = "91330302MA2A000001";
+  check.subject_id = 7;
+  check.region = "330302";
+  check.scenario = "public_resource_trading";
+  check.level = "C";
+  check.lists = {"court_dishonest_debtor", "abnormal_operation"};
+  check.measures = std::move(measures);
+  check.result_json = R"({"id":0})";
+  check.checked_at = kT0;
+  check.feedback_due = due;
+  return check;
+}
+
+TEST_P(StoreConformanceTest, ChecksRoundTripWithTheirFeedbackInArrivalOrder) {
+  std::vector<CreditCheck> checks = {
+      MakeCheck("finance", {"procurement_ban", "bidding_restricted"}, Day(2025, 11, 28)),
+      MakeCheck("tax", {}, Day(2025, 11, 28))};
+  checks[1].lists.clear();
+  checks[1].level.clear();
+  checks[1].subject_id = 0;
+  checks[1].region.clear();
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->InsertChecks(checks));
+    ASSERT_TRUE(txn->Commit());
+  }
+  ASSERT_GT(checks[0].id, 0);
+  ASSERT_GT(checks[1].id, checks[0].id);
+
+  std::vector<CheckFeedback> feedback = {
+      {0, "bidding_restricted", "not_applied", "the bid closed before the listing", "d", kT1},
+      {0, "procurement_ban", "applied", "", "d", kT1}};
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->AddCheckFeedback(checks[0].id, feedback, kT1));
+    ASSERT_TRUE(txn->Commit());
+  }
+  auto got = store_->GetCheck(checks[0].id);
+  ASSERT_TRUE(got && *got);
+  const CreditCheck& check = **got;
+  EXPECT_EQ(check.department, "finance");
+  EXPECT_EQ(check.actor, "department:finance#token:1");
+  EXPECT_EQ(check.subject_id, 7);
+  EXPECT_EQ(check.region, "330302");
+  EXPECT_EQ(check.scenario, "public_resource_trading");
+  EXPECT_EQ(check.level, "C");
+  EXPECT_EQ(check.lists,
+            (std::vector<std::string>{"court_dishonest_debtor", "abnormal_operation"}));
+  EXPECT_EQ(check.measures, (std::vector<std::string>{"procurement_ban", "bidding_restricted"}));
+  EXPECT_EQ(check.result_json, R"({"id":0})");
+  EXPECT_EQ(check.checked_at, kT0);
+  EXPECT_EQ(check.feedback_due, Day(2025, 11, 28));
+  EXPECT_EQ(check.answered_at, std::optional<Timestamp>(kT1));
+  ASSERT_EQ(check.feedback.size(), 2u);
+  EXPECT_EQ(check.feedback[0].measure, "bidding_restricted");
+  EXPECT_EQ(check.feedback[0].action, "not_applied");
+  EXPECT_EQ(check.feedback[0].reason, "the bid closed before the listing");
+  EXPECT_EQ(check.feedback[0].at, kT1);
+  EXPECT_EQ(check.feedback[1].measure, "procurement_ban");
+
+  auto empty = store_->GetCheck(checks[1].id);
+  ASSERT_TRUE(empty && *empty);
+  EXPECT_TRUE((*empty)->lists.empty());
+  EXPECT_TRUE((*empty)->measures.empty());
+  EXPECT_FALSE((*empty)->answered_at);
+  auto unknown = store_->GetCheck(checks[1].id + 100);
+  ASSERT_TRUE(unknown);
+  EXPECT_FALSE(*unknown);
+}
+
+TEST_P(StoreConformanceTest, FeedbackTwiceOnAMeasureIsConflictAndUnknownCheckNotFound) {
+  std::vector<CreditCheck> checks = {MakeCheck("finance", {"procurement_ban"}, Day(2025, 11, 28))};
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->InsertChecks(checks));
+    ASSERT_TRUE(txn->Commit());
+  }
+  std::vector<CheckFeedback> feedback = {{0, "procurement_ban", "applied", "", "d", kT1}};
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->AddCheckFeedback(checks[0].id, feedback, std::nullopt));
+    ASSERT_TRUE(txn->Commit());
+  }
+  auto txn = Begin();
+  auto again = txn->AddCheckFeedback(checks[0].id, feedback, std::nullopt);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), ErrorCode::kConflict);
+  auto unknown = txn->AddCheckFeedback(checks[0].id + 1, feedback, std::nullopt);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformanceTest, ListChecksByDepartmentAndOverdueNewestFirst) {
+  std::vector<CreditCheck> checks = {
+      MakeCheck("finance", {"procurement_ban"}, Day(2025, 11, 20)),   // overdue on the 25th
+      MakeCheck("finance", {}, Day(2025, 11, 20)),                    // nothing to answer
+      MakeCheck("finance", {"procurement_ban"}, Day(2025, 11, 25)),   // due that very day
+      MakeCheck("tax", {"tax_ban"}, Day(2025, 11, 20)),               // another department
+      MakeCheck("finance", {"procurement_ban"}, Day(2025, 11, 20))};  // answered
+  checks[4].answered_at = kT1;
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->InsertChecks(checks));
+    ASSERT_TRUE(txn->Commit());
+  }
+  CheckQuery query;
+  query.department = "finance";
+  auto all = store_->ListChecks(query);
+  ASSERT_TRUE(all) << all.error().ToString();
+  EXPECT_EQ(all->total, 4);
+  ASSERT_EQ(all->items.size(), 4u);
+  EXPECT_EQ(all->items[0].id, checks[4].id);
+  EXPECT_EQ(all->items[3].id, checks[0].id);
+
+  query.overdue_on = Day(2025, 11, 25);
+  auto overdue = store_->ListChecks(query);
+  ASSERT_TRUE(overdue);
+  EXPECT_EQ(overdue->total, 1);
+  ASSERT_EQ(overdue->items.size(), 1u);
+  EXPECT_EQ(overdue->items[0].id, checks[0].id);
+
+  query.department.clear();
+  query.limit = 1;
+  query.offset = 1;
+  auto page = store_->ListChecks(query);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total, 2);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].id, checks[0].id);
+}
+
+TEST_P(StoreConformanceTest, ScanChecksInATimeRangeWithFeedback) {
+  std::vector<CreditCheck> checks = {MakeCheck("finance", {"a", "b"}, Day(2025, 11, 28)),
+                                     MakeCheck("finance", {"a"}, Day(2025, 11, 28)),
+                                     MakeCheck("finance", {"a"}, Day(2025, 11, 28))};
+  checks[2].checked_at = kT1;
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->InsertChecks(checks));
+    std::vector<CheckFeedback> on_first = {{0, "b", "exempted", "", "d", kT1}};
+    std::vector<CheckFeedback> on_third = {{0, "a", "applied", "", "d", kT1}};
+    ASSERT_TRUE(txn->AddCheckFeedback(checks[0].id, on_first, std::nullopt));
+    ASSERT_TRUE(txn->AddCheckFeedback(checks[2].id, on_third, kT1));
+    ASSERT_TRUE(txn->Commit());
+  }
+  std::vector<std::pair<int64_t, size_t>> seen;
+  ASSERT_TRUE(store_->ScanChecks(kT0, kT1, [&](const CreditCheck& check) -> Status {
+    seen.emplace_back(check.id, check.feedback.size());
+    return OkStatus();
+  }));
+  EXPECT_EQ(seen, (std::vector<std::pair<int64_t, size_t>>{{checks[0].id, 1}, {checks[1].id, 0}}));
+  seen.clear();
+  ASSERT_TRUE(store_->ScanChecks(kT1, Timestamp::FromSeconds(1'763'942'400),
+                                 [&](const CreditCheck& check) -> Status {
+                                   seen.emplace_back(check.id, check.feedback.size());
+                                   return OkStatus();
+                                 }));
+  EXPECT_EQ(seen, (std::vector<std::pair<int64_t, size_t>>{{checks[2].id, 1}}));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformanceTest,
     ::testing::Values(StoreBackend{

@@ -39,8 +39,10 @@ export function createToken(data, role, department, subject) {
 }
 
 export class Server {
-  // now: the server's fixed clock (default NOW).
-  constructor(data, extraArgs = [], now = NOW) {
+  // now: the server's fixed clock (default NOW), for tests of what happens later; given as a
+  // string or as { now }.
+  constructor(data, extraArgs = [], clock = NOW) {
+    const now = typeof clock === 'string' ? clock : (clock?.now ?? NOW);
     this.data = data;
     this.extraArgs = extraArgs;
     this.now = now;

@@ -188,11 +188,49 @@ CREATE INDEX notifications_by_subject ON notifications (subject_id, at);
 ALTER TABLE tokens ADD COLUMN subject_code TEXT NOT NULL DEFAULT '';
 )sql";
 
+// 5: credit checks of joint rewards and punishments, and the departments' feedback on them.
+constexpr std::string_view kCreditChecks = R"sql(
+CREATE TABLE credit_checks (
+  id INTEGER PRIMARY KEY,
+  department TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  subject_code TEXT NOT NULL,
+  subject_id INTEGER NOT NULL,      -- 0: no credit file for the code
+  region TEXT NOT NULL,
+  scenario TEXT NOT NULL,
+  level TEXT NOT NULL,
+  lists TEXT NOT NULL,              -- list keys, one per line
+  measures TEXT NOT NULL,           -- measure keys, one per line
+  measure_count INTEGER NOT NULL,
+  result_json TEXT NOT NULL,
+  checked_at INTEGER NOT NULL,      -- microseconds since the epoch
+  feedback_due INTEGER NOT NULL,    -- days since 1970-01-01
+  answered_at INTEGER
+) STRICT;
+
+CREATE INDEX credit_checks_by_department ON credit_checks (department, id);
+CREATE INDEX credit_checks_by_time ON credit_checks (checked_at);
+-- Overdue checks: those with measures still waiting for feedback.
+CREATE INDEX credit_checks_waiting ON credit_checks (feedback_due)
+  WHERE answered_at IS NULL AND measure_count > 0;
+
+CREATE TABLE credit_check_feedback (
+  check_id INTEGER NOT NULL REFERENCES credit_checks (id),
+  measure TEXT NOT NULL,
+  action TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (check_id, measure)
+) STRICT;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
   static const std::vector<std::string_view> migrations = {kCreditFiles, kBatchesAndTokens,
-                                                           kAuditLog, kDueProcess};
+                                                           kAuditLog, kDueProcess,
+                                                           kCreditChecks};
   return migrations;
 }
 

@@ -603,6 +603,92 @@ Status FindKeysInIndex(Query& walk, int key_parameter, std::span<const std::stri
   return OkStatus();
 }
 
+// ---------------------------------------------------------------------------------------------
+// Credit checks.
+
+std::string JoinLines(const std::vector<std::string>& keys) {
+  std::string joined;
+  for (const std::string& key : keys) {
+    if (!joined.empty()) joined += '\n';
+    joined += key;
+  }
+  return joined;
+}
+
+std::vector<std::string> SplitLines(std::string_view joined) {
+  std::vector<std::string> keys;
+  while (!joined.empty()) {
+    size_t end = joined.find('\n');
+    keys.emplace_back(joined.substr(0, end));
+    if (end == std::string_view::npos) break;
+    joined.remove_prefix(end + 1);
+  }
+  return keys;
+}
+
+constexpr std::string_view kCheckColumns =
+    "id, department, actor, subject_code, subject_id, region, scenario, level, lists, measures, "
+    "result_json, checked_at, feedback_due, answered_at";
+
+CreditCheck ReadCheck(const Query& query) {
+  CreditCheck check;
+  check.id = query.ColumnInt(0);
+  check.department = query.ColumnText(1);
+  check.actor = query.ColumnText(2);
+  check.subject_code = query.ColumnText(3);
+  check.subject_id = query.ColumnInt(4);
+  check.region = query.ColumnText(5);
+  check.scenario = query.ColumnText(6);
+  check.level = query.ColumnText(7);
+  check.lists = SplitLines(query.ColumnText(8));
+  check.measures = SplitLines(query.ColumnText(9));
+  check.result_json = query.ColumnText(10);
+  check.checked_at = ColumnTimestamp(query, 11);
+  check.feedback_due = ColumnDate(query, 12);
+  if (std::optional<int64_t> answered = query.ColumnOptionalInt(13)) {
+    check.answered_at = Timestamp::FromMicros(*answered);
+  }
+  return check;
+}
+
+constexpr std::string_view kFeedbackColumns = "check_id, measure, action, reason, actor, at";
+
+CheckFeedback ReadFeedback(const Query& query) {
+  CheckFeedback feedback;
+  feedback.check_id = query.ColumnInt(0);
+  feedback.measure = query.ColumnText(1);
+  feedback.action = query.ColumnText(2);
+  feedback.reason = query.ColumnText(3);
+  feedback.actor = query.ColumnText(4);
+  feedback.at = ColumnTimestamp(query, 5);
+  return feedback;
+}
+
+const std::string kSelectCheck =
+    Sql({"SELECT ", kCheckColumns, " FROM credit_checks WHERE id = ?1"});
+// rowid order is arrival order: a check's feedback as it came in.
+const std::string kSelectFeedbackOfCheck =
+    Sql({"SELECT ", kFeedbackColumns,
+         " FROM credit_check_feedback WHERE check_id = ?1 ORDER BY rowid"});
+const std::string kScanChecksInRange = Sql({"SELECT ", kCheckColumns,
+                                            " FROM credit_checks WHERE checked_at >= ?1 AND "
+                                            "checked_at < ?2 ORDER BY id"});
+const std::string kScanFeedbackInRange =
+    Sql({"SELECT f.check_id, f.measure, f.action, f.reason, f.actor, f.at FROM "
+         "credit_check_feedback f JOIN credit_checks c ON c.id = f.check_id WHERE c.checked_at >= "
+         "?1 AND c.checked_at < ?2 ORDER BY f.check_id, f.rowid"});
+
+Status FillFeedback(Connection& db, CreditCheck& check) {
+  CREDENCE_ASSIGN_OR_RETURN(Query query, db.Prepare(kSelectFeedbackOfCheck));
+  query.BindInt(1, check.id);
+  for (;;) {
+    CREDENCE_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    check.feedback.push_back(ReadFeedback(query));
+  }
+  return OkStatus();
+}
+
 // Ends a read transaction when it goes out of scope: several statements of one call then see
 // one snapshot (a page and its total, a record and its history).
 class ReadTransaction {
@@ -813,6 +899,10 @@ class SqliteStore final : public Store {
   Result<StoreStats> Stats() override;
   Result<std::vector<GroupCount>> CountSubjectsByRegion() override;
   Result<std::vector<GroupCount>> CountRecordsByKind() override;
+  Result<std::optional<CreditCheck>> GetCheck(int64_t id) override;
+  Result<Page<CreditCheck>> ListChecks(const CheckQuery& query) override;
+  Status ScanChecks(Timestamp from, Timestamp to,
+                    const std::function<Status(const CreditCheck&)>& visit) override;
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
   int64_t AddCommitObserver(CommitObserver observer) override;
   void RemoveCommitObserver(int64_t id) override;
@@ -1177,6 +1267,94 @@ class SqliteWriteTxn final : public WriteTxn {
     CREDENCE_RETURN_IF_ERROR(update.Run());
     if (db_.Changes() == 0) {
       return Fail(Error::NotFound("no token with id " + std::to_string(id)));
+    }
+    return OkStatus();
+  }
+
+  Status InsertChecks(std::span<CreditCheck> checks) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query insert,
+        db_.Prepare("INSERT INTO credit_checks (department, actor, subject_code, subject_id, "
+                    "region, scenario, level, lists, measures, measure_count, result_json, "
+                    "checked_at, feedback_due, answered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                    "?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
+    for (size_t i = 0; i < checks.size(); ++i) {
+      CreditCheck& check = checks[i];
+      std::string lists = JoinLines(check.lists);
+      std::string measures = JoinLines(check.measures);
+      insert.BindText(1, check.department);
+      insert.BindText(2, check.actor);
+      insert.BindText(3, check.subject_code);
+      insert.BindInt(4, check.subject_id);
+      insert.BindText(5, check.region);
+      insert.BindText(6, check.scenario);
+      insert.BindText(7, check.level);
+      insert.BindText(8, lists);
+      insert.BindText(9, measures);
+      insert.BindInt(10, static_cast<int64_t>(check.measures.size()));
+      insert.BindText(11, check.result_json);
+      insert.BindInt(12, check.checked_at.micros());
+      insert.BindInt(13, check.feedback_due.days());
+      insert.BindOptionalInt(14, check.answered_at
+                                     ? std::optional<int64_t>(check.answered_at->micros())
+                                     : std::nullopt);
+      Status run = insert.Run();
+      if (!run) {
+        if (i > 0) poisoned_ = true;
+        return run;
+      }
+      check.id = db_.LastInsertRowid();
+      insert.Reset();
+    }
+    return OkStatus();
+  }
+
+  Status AddCheckFeedback(int64_t check_id, std::span<const CheckFeedback> feedback,
+                          std::optional<Timestamp> answered_at) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    {
+      CREDENCE_ASSIGN_OR_RETURN(Query exists,
+                                db_.Prepare("SELECT 1 FROM credit_checks WHERE id = ?1"));
+      exists.BindInt(1, check_id);
+      CREDENCE_ASSIGN_OR_RETURN(bool found, exists.Step());
+      if (!found)
+        return Fail(Error::NotFound("no credit check with id " + std::to_string(check_id)));
+    }
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query insert, db_.Prepare("INSERT INTO credit_check_feedback (check_id, measure, action, "
+                                  "reason, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    for (size_t i = 0; i < feedback.size(); ++i) {
+      const CheckFeedback& item = feedback[i];
+      insert.BindInt(1, check_id);
+      insert.BindText(2, item.measure);
+      insert.BindText(3, item.action);
+      insert.BindText(4, item.reason);
+      insert.BindText(5, item.actor);
+      insert.BindInt(6, item.at.micros());
+      Status run = insert.Run();
+      if (!run) {
+        if (i > 0) poisoned_ = true;
+        if (run.error().code() == ErrorCode::kConflict) {
+          return Fail(Error::Conflict("duplicate", "measure " + item.measure + " of check " +
+                                                       std::to_string(check_id) +
+                                                       " already has feedback"));
+        }
+        return run;
+      }
+      insert.Reset();
+    }
+    if (answered_at) {
+      CREDENCE_ASSIGN_OR_RETURN(
+          Query update, db_.Prepare("UPDATE credit_checks SET answered_at = ?2 WHERE id = ?1 AND "
+                                    "answered_at IS NULL"));
+      update.BindInt(1, check_id);
+      update.BindInt(2, answered_at->micros());
+      Status run = update.Run();
+      if (!run) {
+        poisoned_ = !feedback.empty();
+        return run;
+      }
     }
     return OkStatus();
   }
@@ -1866,6 +2044,89 @@ Result<std::vector<GroupCount>> SqliteStore::CountRecordsByKind() {
     counts.push_back(GroupCount{std::string(query.ColumnText(0)), query.ColumnInt(1)});
   }
   return counts;
+}
+
+Result<std::optional<CreditCheck>> SqliteStore::GetCheck(int64_t id) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  ReadTransaction snapshot(*reader);
+  CREDENCE_RETURN_IF_ERROR(snapshot.Begin());
+  std::optional<CreditCheck> check;
+  {
+    CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kSelectCheck));
+    query.BindInt(1, id);
+    CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+    if (!found) return check;
+    check = ReadCheck(query);
+  }
+  CREDENCE_RETURN_IF_ERROR(FillFeedback(*reader, *check));
+  return check;
+}
+
+Result<Page<CreditCheck>> SqliteStore::ListChecks(const CheckQuery& request) {
+  Page<CreditCheck> page;
+  page.offset = request.offset;
+  page.limit = request.limit;
+  std::string where = "1";
+  if (!request.department.empty()) where += " AND department = ?1";
+  if (request.overdue_on) {
+    where += " AND answered_at IS NULL AND measure_count > 0 AND feedback_due < ?2";
+  }
+  auto bind = [&](Query& query) {
+    if (!request.department.empty()) query.BindText(1, request.department);
+    if (request.overdue_on) query.BindInt(2, request.overdue_on->days());
+  };
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  ReadTransaction snapshot(*reader);
+  CREDENCE_RETURN_IF_ERROR(snapshot.Begin());
+  {
+    CREDENCE_ASSIGN_OR_RETURN(Query count,
+                              reader->Prepare("SELECT count(*) FROM credit_checks WHERE " + where));
+    bind(count);
+    CREDENCE_RETURN_IF_ERROR(count.Step());
+    page.total = count.ColumnInt(0);
+  }
+  if (request.limit <= 0 || request.offset >= page.total) return page;
+  {
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query select, reader->Prepare(Sql({"SELECT ", kCheckColumns, " FROM credit_checks WHERE ",
+                                           where, " ORDER BY id DESC LIMIT ?3 OFFSET ?4"})));
+    bind(select);
+    select.BindInt(3, request.limit);
+    select.BindInt(4, request.offset);
+    for (;;) {
+      CREDENCE_ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      page.items.push_back(ReadCheck(select));
+    }
+  }
+  for (CreditCheck& check : page.items) CREDENCE_RETURN_IF_ERROR(FillFeedback(*reader, check));
+  return page;
+}
+
+Status SqliteStore::ScanChecks(Timestamp from, Timestamp to,
+                               const std::function<Status(const CreditCheck&)>& visit) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  ReadTransaction snapshot(*reader);
+  CREDENCE_RETURN_IF_ERROR(snapshot.Begin());
+  CREDENCE_ASSIGN_OR_RETURN(Query checks, reader->Prepare(kScanChecksInRange));
+  CREDENCE_ASSIGN_OR_RETURN(Query feedback, reader->Prepare(kScanFeedbackInRange));
+  for (Query* query : {&checks, &feedback}) {
+    query->BindInt(1, from.micros());
+    query->BindInt(2, to.micros());
+  }
+  // Both statements walk check ids upwards: merge them.
+  CREDENCE_ASSIGN_OR_RETURN(bool feedback_row, feedback.Step());
+  for (;;) {
+    CREDENCE_ASSIGN_OR_RETURN(bool row, checks.Step());
+    if (!row) break;
+    CreditCheck check = ReadCheck(checks);
+    while (feedback_row && feedback.ColumnInt(0) <= check.id) {
+      if (feedback.ColumnInt(0) == check.id) check.feedback.push_back(ReadFeedback(feedback));
+      CREDENCE_ASSIGN_OR_RETURN(feedback_row, feedback.Step());
+    }
+    CREDENCE_RETURN_IF_ERROR(visit(check));
+  }
+  return OkStatus();
 }
 
 }  // namespace
