@@ -9,11 +9,12 @@
 // fails, so a verifier can say "the code is damaged" apart from "the signature is forged" apart
 // from "the certificate has expired".
 //
-// Keys are values handed in by the caller (the key ring in the data directory is the caller's
-// business); nothing here reads files, clocks or randomness on its own.
+// Keys are values handed in by the caller; nothing here reads clocks or randomness on its own,
+// and only KeyRing touches a file (the one that holds the platform's private keys).
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -192,5 +193,43 @@ CertificateVerification VerifyCertificate(std::string_view token, const TrustLis
 // The certificate as JSON (serial, type, code, name, level, evaluated, issuer_name, digest,
 // issuer, issued_at, expires), for the API and the command line.
 JsonValue CertificateToJson(const Certificate& certificate);
+
+// The platform's signing keys, kept in one JSON file (mode 0600) in the data directory. The
+// newest key signs; keys rotated out stay, valid for verification of what they signed while
+// they were active (their JWK carries nbf = created, exp = retired).
+class KeyRing {
+ public:
+  // Reads path, or creates it with one fresh key when it does not exist.
+  static Result<KeyRing> LoadOrCreate(const std::filesystem::path& path, Random& random,
+                                      Timestamp now);
+  // A new key signs from now on; the active one is retired at now. Written before returning.
+  Status Rotate(Random& random, Timestamp now);
+
+  const SigningKey& active() const { return entries_.back().key; }
+  // Every key of the ring as a verification key with its signing window.
+  TrustList trust_list() const;
+  size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    SigningKey key;
+    Timestamp created;
+    std::optional<Timestamp> retired;
+  };
+  Status Save() const;
+  std::filesystem::path path_;
+  std::vector<Entry> entries_;
+};
+
+// A compact JWS (RFC 7515) of payload signed with EdDSA: what GET /api/v1/trust-list.jws serves.
+std::string SignCompactJws(std::string_view payload, const SigningKey& key);
+// The payload of a compact JWS whose EdDSA signature verifies under a key of trust (by kid).
+Result<std::string> VerifyCompactJws(std::string_view jws, const TrustList& trust);
+
+// The QR code of a token: alphanumeric mode, error correction level Q, a quiet zone of four
+// modules. Errors (reason "qr") when the text is not QR-alphanumeric or too long for a QR code.
+Result<std::string> QrSvg(std::string_view text);
+// The same QR code as a greyscale PNG, scale pixels per module.
+Result<std::string> QrPng(std::string_view text, int scale = 6);
 
 }  // namespace credence::certs

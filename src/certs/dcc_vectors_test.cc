@@ -12,6 +12,7 @@
 #include "certs/cbor.h"
 #include "certs/certs.h"
 #include "certs/codec.h"
+#include "certs/qr_reader_test_util.h"
 #include "common/hash.h"
 
 namespace credence::certs {
@@ -113,25 +114,6 @@ bool KeyMayIssue(const VerificationKey& key, const JsonValue& dcc) {
   if (allowed.empty()) return true;
   char kind = dcc.Find("v") ? 'v' : dcc.Find("t") ? 't' : 'r';
   return std::find(allowed.begin(), allowed.end(), kind) != allowed.end();
-}
-
-// The QR image decoded by an independent reader (zbarimg, Debian's zbar-tools).
-std::optional<std::string> ReadQrImage(const std::string& png) {
-  std::filesystem::path path = std::filesystem::temp_directory_path() /
-                               ("credence-dcc-" + std::to_string(::getpid()) + ".png");
-  std::ofstream(path, std::ios::binary) << png;
-  std::string command =
-      "zbarimg --quiet --raw -Sdisable -Sqrcode.enable '" + path.string() + "' 2>/dev/null";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::string out;
-  char buffer[4096];
-  size_t n;
-  while (pipe != nullptr && (n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-  int rc = pipe ? ::pclose(pipe) : -1;
-  std::filesystem::remove(path);
-  if (rc != 0) return std::nullopt;
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
 }
 
 class DccVectorTest : public testing::TestWithParam<std::string> {};
