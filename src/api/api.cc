@@ -83,6 +83,7 @@ void RegisterRoutes(http::Router& router, Services& services) {
   RegisterSubjectRoutes(router, services);
   RegisterRatingRoutes(router, services);
   RegisterListRoutes(router, services);
+  RegisterCertificateRoutes(router, services);
   RegisterIngestRoutes(router, services);
 }
 

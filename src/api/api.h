@@ -6,6 +6,7 @@
 #include <string>
 
 #include "auth/auth.h"
+#include "certs/certs.h"
 #include "common/metrics.h"
 #include "common/random.h"
 #include "common/time.h"
@@ -34,6 +35,14 @@ struct Services {
   // Loaded once with the policy; without them the rating routes answer 503.
   const lists::ListCatalog* lists = nullptr;
   const rating::RatingModels* rating_models = nullptr;
+  // Certificates: the platform's key ring (it signs), every key trusted for verification (ours
+  // and other platforms' imported trust lists), the issuer id (CWT iss) and name, and how long
+  // a certificate stays valid. Without a key ring the certificate routes answer 503.
+  certs::KeyRing* key_ring = nullptr;
+  const certs::TrustList* trust = nullptr;
+  std::string platform_id = "credence";
+  std::string platform_name = "Credence";
+  int certificate_days = 30;
   std::filesystem::path openapi_path;  // docs/openapi.json
   std::string version;                 // build version for /healthz
 };

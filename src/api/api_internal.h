@@ -44,6 +44,10 @@ void RegisterIngestRoutes(http::Router& router, Services& services);
 void RegisterSystemRoutes(http::Router& router, Services& services);
 void RegisterRatingRoutes(http::Router& router, Services& services);
 void RegisterListRoutes(http::Router& router, Services& services);
+void RegisterCertificateRoutes(http::Router& router, Services& services);
+
+// Every current record of a subject, in pages (ListRecords bounds one page).
+Result<std::vector<store::Record>> AllRecords(store::Store& store, int64_t subject_id);
 
 // The subject's rating on as_of from its current records, its reasons cut to what this viewer
 // may see (records the public does not see on that day are left out of contributions,

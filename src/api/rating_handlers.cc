@@ -14,22 +14,6 @@ using http::Method;
 using http::Request;
 using http::Response;
 
-// Every current record of a subject, in pages (ListRecords bounds one page).
-Result<std::vector<store::Record>> AllRecords(store::Store& store, int64_t subject_id) {
-  std::vector<store::Record> records;
-  store::RecordQuery query;
-  query.subject_id = subject_id;
-  query.limit = 1000;
-  for (;;) {
-    CREDENCE_ASSIGN_OR_RETURN(store::Page<store::Record> page, store.ListRecords(query));
-    int64_t got = static_cast<int64_t>(page.items.size());
-    for (store::Record& record : page.items) records.push_back(std::move(record));
-    query.offset += got;
-    if (got == 0 || query.offset >= page.total) break;
-  }
-  return records;
-}
-
 // Leaves out of a rating every contribution resting on a record the public does not see on the
 // as-of day, with the top factors and what-ifs citing it. Score, level and caps stay: they are
 // the rating; only the explanation would disclose the hidden record.
@@ -59,6 +43,21 @@ void KeepPublicReasons(rating::Rating& rating, const std::unordered_set<int64_t>
 }
 
 }  // namespace
+
+Result<std::vector<store::Record>> AllRecords(store::Store& store, int64_t subject_id) {
+  std::vector<store::Record> records;
+  store::RecordQuery query;
+  query.subject_id = subject_id;
+  query.limit = 1000;
+  for (;;) {
+    CREDENCE_ASSIGN_OR_RETURN(store::Page<store::Record> page, store.ListRecords(query));
+    int64_t got = static_cast<int64_t>(page.items.size());
+    for (store::Record& record : page.items) records.push_back(std::move(record));
+    query.offset += got;
+    if (got == 0 || query.offset >= page.total) break;
+  }
+  return records;
+}
 
 Result<std::optional<rating::Rating>> RateSubject(Services& s, const auth::Principal& viewer,
                                                   const store::Subject& subject, Date as_of) {

@@ -193,6 +193,8 @@ CertificateVerification VerifyCertificate(std::string_view token, const TrustLis
 // The certificate as JSON (serial, type, code, name, level, evaluated, issuer_name, digest,
 // issuer, issued_at, expires), for the API and the command line.
 JsonValue CertificateToJson(const Certificate& certificate);
+// {"valid", "failed_step": name or null, "detail", "claims": CertificateToJson or null}.
+JsonValue VerificationToJson(const CertificateVerification& verification);
 
 // The platform's signing keys, kept in one JSON file (mode 0600) in the data directory. The
 // newest key signs; keys rotated out stay, valid for verification of what they signed while

@@ -331,4 +331,15 @@ JsonValue CertificateToJson(const Certificate& c) {
   return out;
 }
 
+JsonValue VerificationToJson(const CertificateVerification& v) {
+  JsonValue out = JsonValue::Object{};
+  out.Set("valid", v.token.valid);
+  out.Set("failed_step", v.token.failed_step
+                             ? JsonValue(std::string(VerifyStepName(*v.token.failed_step)))
+                             : JsonValue());
+  out.Set("detail", v.token.detail);
+  out.Set("claims", v.certificate ? CertificateToJson(*v.certificate) : JsonValue());
+  return out;
+}
+
 }  // namespace credence::certs

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -23,6 +25,14 @@ void StoreOptions::AddTo(CLI::App* command) {
 
 std::string StoreOptions::Url() const {
   return store_url.empty() ? "sqlite:" + (fs::path(data_dir) / "credence.db").string() : store_url;
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(Error::NotFound(fmt::format("cannot open {}", path)));
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 int ExitWith(const Error& error) {
