@@ -76,6 +76,17 @@ Result<Response> IssueCertificate(Services& s, const Request& request) {
   certificate.issued_at = Timestamp::FromSeconds(now.seconds());
   certificate.expires = Timestamp::FromSeconds(now.seconds() + int64_t{s.certificate_days} * 86400);
   std::string token = certs::IssueToken(certificate, s.key_ring->active());
+  store::IssuedCertificate issued;
+  issued.serial = certificate.serial;
+  issued.subject_code = certificate.code;
+  issued.type = certificate.type;
+  issued.level = certificate.level;
+  issued.token = token;
+  issued.issued_at = certificate.issued_at;
+  issued.expires_at = certificate.expires;
+  CREDENCE_ASSIGN_OR_RETURN(auto txn, s.store->BeginWrite());
+  CREDENCE_RETURN_IF_ERROR(txn->InsertCertificate(issued));
+  CREDENCE_RETURN_IF_ERROR(txn->Commit());
 
   JsonWriter json;
   json.StartObject();
@@ -106,6 +117,15 @@ Result<std::string_view> CurrentStatus(Services& s, const certs::Certificate& ce
   return "valid";
 }
 
+// Verifies token now and gives its status: valid, expired, revoked, superseded or invalid.
+Result<std::string_view> VerifyWithStatus(Services& s, std::string_view token,
+                                          certs::CertificateVerification& result) {
+  result = certs::VerifyCertificate(token, *s.trust, s.clock->Now());
+  if (result.token.valid && result.certificate) return CurrentStatus(s, *result.certificate);
+  if (result.token.failed_step == certs::VerifyStep::kExpired) return "expired";
+  return "invalid";
+}
+
 Result<Response> VerifyCertificate(Services& s, const Request& request) {
   CREDENCE_RETURN_IF_ERROR(RequireCertificates(s));
   if (request.body.size() > kMaxTokenBytes + 64) {
@@ -114,18 +134,49 @@ Result<Response> VerifyCertificate(Services& s, const Request& request) {
   CREDENCE_ASSIGN_OR_RETURN(JsonValue body, ParseJson(request.body));
   auto token = body.GetString("token");
   if (!token) return Fail(Error::InvalidArgument("body", "expected {\"token\": \"CC1:…\"}"));
-  certs::CertificateVerification result =
-      certs::VerifyCertificate(*token, *s.trust, s.clock->Now());
-  std::string_view status = "invalid";
-  if (result.token.valid && result.certificate) {
-    CREDENCE_ASSIGN_OR_RETURN(status, CurrentStatus(s, *result.certificate));
-  } else if (result.token.failed_step == certs::VerifyStep::kExpired) {
-    status = "expired";
-  }
+  certs::CertificateVerification result;
+  CREDENCE_ASSIGN_OR_RETURN(std::string_view status, VerifyWithStatus(s, *token, result));
   JsonValue out = certs::VerificationToJson(result);
   out.Set("valid", status == "valid");
   out.Set("status", std::string(status));
   return Response::Json(ToJson(out));
+}
+
+Result<store::IssuedCertificate> FindIssued(Services& s, const Request& request) {
+  CREDENCE_RETURN_IF_ERROR(RequireCertificates(s));
+  std::string_view serial = request.Param("serial");
+  if (serial.size() > 64) return Fail(Error::NotFound("no certificate with this serial"));
+  CREDENCE_ASSIGN_OR_RETURN(auto issued, s.store->FindCertificate(serial));
+  if (!issued) return Fail(Error::NotFound(fmt::format("no certificate with serial {}", serial)));
+  return std::move(*issued);
+}
+
+// A stored certificate with its status now: the token verified as any other (so a rotated-out
+// or distrusted key shows), then the subject's current standing.
+Result<Response> GetCertificate(Services& s, const Request& request) {
+  CREDENCE_ASSIGN_OR_RETURN(store::IssuedCertificate issued, FindIssued(s, request));
+  certs::CertificateVerification result;
+  CREDENCE_ASSIGN_OR_RETURN(std::string_view status, VerifyWithStatus(s, issued.token, result));
+  JsonValue out = JsonValue::Object{};
+  out.Set("serial", issued.serial);
+  out.Set("code", issued.subject_code);
+  out.Set("type", issued.type);
+  out.Set("level", issued.level);
+  out.Set("issued_at", issued.issued_at.ToString());
+  out.Set("expires", issued.expires_at.ToString());
+  out.Set("status", std::string(status));
+  out.Set("token", issued.token);
+  return Response::Json(ToJson(out));
+}
+
+Result<Response> GetQr(Services& s, const Request& request, bool png) {
+  CREDENCE_ASSIGN_OR_RETURN(store::IssuedCertificate issued, FindIssued(s, request));
+  if (png) {
+    CREDENCE_ASSIGN_OR_RETURN(std::string image, certs::QrPng(issued.token));
+    return Response::Text(std::move(image), "image/png");
+  }
+  CREDENCE_ASSIGN_OR_RETURN(std::string image, certs::QrSvg(issued.token));
+  return Response::Text(std::move(image), "image/svg+xml");
 }
 
 std::string OwnTrustList(Services& s) { return ToJson(s.key_ring->trust_list().ToJwkSet()); }
@@ -138,6 +189,12 @@ void RegisterCertificateRoutes(http::Router& router, Services& services) {
              [s](const Request& r) { return Handle([&] { return IssueCertificate(*s, r); }); });
   router.Add(Method::kPost, "/api/v1/certificates/verify",
              [s](const Request& r) { return Handle([&] { return VerifyCertificate(*s, r); }); });
+  router.Add(Method::kGet, "/api/v1/certificates/{serial}",
+             [s](const Request& r) { return Handle([&] { return GetCertificate(*s, r); }); });
+  router.Add(Method::kGet, "/api/v1/certificates/{serial}/qr.png",
+             [s](const Request& r) { return Handle([&] { return GetQr(*s, r, true); }); });
+  router.Add(Method::kGet, "/api/v1/certificates/{serial}/qr.svg",
+             [s](const Request& r) { return Handle([&] { return GetQr(*s, r, false); }); });
   router.Add(Method::kGet, "/api/v1/trust-list", [s](const Request&) {
     return Handle([&]() -> Result<Response> {
       CREDENCE_RETURN_IF_ERROR(RequireCertificates(*s));

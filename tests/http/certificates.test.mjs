@@ -84,6 +84,25 @@ test('a certificate carries the level of the rating and verifies as valid', asyn
   assert.equal(v.claims.type, 'certificate');
 });
 
+test('an issued certificate is found by serial with its status and QR code', async () => {
+  const issued = await issue(company);
+  const got = await server.get(`/api/v1/certificates/${encodeURIComponent(issued.serial)}`);
+  assert.equal(got.status, 200, got.text);
+  assert.equal(got.json.token, issued.token);
+  assert.equal(got.json.code, company);
+  assert.ok(['valid', 'superseded'].includes(got.json.status), got.text);
+  const png = await fetch(`${server.base}/api/v1/certificates/${encodeURIComponent(issued.serial)}/qr.png`);
+  assert.equal(png.status, 200);
+  assert.equal(png.headers.get('content-type'), 'image/png');
+  const file = join(other, 'served.png');
+  writeFileSync(file, Buffer.from(await png.arrayBuffer()));
+  const read = cliVerify(['--data', data, '--qr', file]);
+  assert.equal(read.json.claims.serial, issued.serial, read.stderr);
+  const svg = await server.get(`/api/v1/certificates/${encodeURIComponent(issued.serial)}/qr.svg`);
+  assert.match(svg.text, /^<svg/);
+  assert.equal((await server.get('/api/v1/certificates/CC-none')).status, 404);
+});
+
 test('issuing needs a token, and a subject only for itself', async () => {
   assert.equal((await server.post(`/api/v1/subjects/${company}/certificates`)).status, 401);
   assert.equal((await server.post(`/api/v1/subjects/${uscc('9133030299990000')}/certificates`, { token: operator })).status, 404);
