@@ -82,6 +82,7 @@ void RegisterRoutes(http::Router& router, Services& services) {
   RegisterRatingRoutes(router, services);
   RegisterListRoutes(router, services);
   RegisterCheckRoutes(router, services);
+  RegisterCertificateRoutes(router, services);
   RegisterIngestRoutes(router, services);
   RegisterTransparencyRoutes(router, services);
   RegisterQualityRoutes(router, services);

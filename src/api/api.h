@@ -8,6 +8,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "checks/checks.h"
+#include "certs/certs.h"
 #include "common/metrics.h"
 #include "common/random.h"
 #include "common/time.h"
@@ -50,6 +51,14 @@ struct Services {
   const dueprocess::Settings* dueprocess_settings = nullptr;  // attachment limits of the routes
   // The measures of joint rewards and punishments; without them the check routes answer 503.
   const checks::MeasureCatalog* measures = nullptr;
+  // Certificates: the platform's key ring (it signs), every key trusted for verification (ours
+  // and other platforms' imported trust lists), the issuer id (CWT iss) and name, and how long
+  // a certificate stays valid. Without a key ring the certificate routes answer 503.
+  certs::KeyRing* key_ring = nullptr;
+  const certs::TrustList* trust = nullptr;
+  std::string platform_id = "credence";
+  std::string platform_name = "Credence";
+  int certificate_days = 30;
   std::filesystem::path openapi_path;  // docs/openapi.json
   std::string version;                 // build version for /healthz
 };

@@ -52,6 +52,8 @@ void RegisterQualityRoutes(http::Router& router, Services& services);
 void RegisterDueProcessRoutes(http::Router& router, Services& services);
 void RegisterCheckRoutes(http::Router& router, Services& services);
 
+void RegisterCertificateRoutes(http::Router& router, Services& services);
+
 // Every current record of a subject, read page by page (ListRecords bounds one page).
 Result<std::vector<store::Record>> AllRecords(store::Store& store, int64_t subject_id);
 

@@ -127,6 +127,13 @@ int Serve(const ServeOptions& options) {
   services.openapi_path = FindResource("docs/openapi.json");
   services.version = CREDENCE_VERSION;
 
+  auto key_ring = OpenKeyRing(options.store.data_dir, *context->clock);
+  if (!key_ring) return ExitWith(key_ring.error());
+  auto trust = LoadTrust(options.store.data_dir, *key_ring);
+  if (!trust) return ExitWith(trust.error());
+  services.key_ring = &*key_ring;
+  services.trust = &*trust;
+
   http::Router router;
   api::RegisterRoutes(router, services);
 
@@ -156,14 +163,6 @@ struct ImportOptions {
   std::string format = "auto";
   std::vector<std::string> files;
 };
-
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(Error::NotFound(fmt::format("cannot open {}", path)));
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 int Import(const ImportOptions& options) {
   auto context = OpenContext(options.store);
@@ -597,6 +596,7 @@ int Run(int argc, char** argv) {
 
   AddDueProcessCommands(app, status);
   AddChecksCommands(app, status);
+  AddCertCommands(app, status);
 
   app.parse_complete_callback([&] {
     if (log_level == "debug") SetLogLevel(LogLevel::kDebug);

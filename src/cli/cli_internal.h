@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "certs/certs.h"
 #include "common/common.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -55,6 +56,17 @@ Result<Context> OpenContext(const StoreOptions& options);
 
 // credence checks measures | overdue (checks_commands.cc).
 void AddChecksCommands(CLI::App& app, int& status);
+// The whole file, or NotFound naming it.
+Result<std::string> ReadWholeFile(const std::string& path);
+
+// The platform's certificate key ring, <data_dir>/certificate-keys.json (created on first use).
+Result<certs::KeyRing> OpenKeyRing(const std::string& data_dir, const Clock& clock);
+// The keys a verifier here trusts: the key ring's and every imported trust list
+// (<data_dir>/trust-lists/*.json, JWK Sets).
+Result<certs::TrustList> LoadTrust(const std::string& data_dir, const certs::KeyRing& ring);
+
+// credence cert verify|trust-list|import-trust-list|rotate
+void AddCertCommands(CLI::App& app, int& status);
 
 // A progress bar on standard error when it is a terminal; silent otherwise.
 class ProgressBar {

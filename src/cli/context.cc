@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -27,6 +29,14 @@ std::string StoreOptions::Url() const {
 
 fs::path TransparencyKeyPath(const StoreOptions& options) {
   return fs::path(options.data_dir) / "transparency.key";
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(Error::NotFound(fmt::format("cannot open {}", path)));
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 int ExitWith(const Error& error) {

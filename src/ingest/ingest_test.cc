@@ -210,6 +210,9 @@ class FailingTxn final : public store::WriteTxn {
   Status InsertBatch(store::Batch& batch) override { return inner_->InsertBatch(batch); }
   Status UpdateBatch(const store::Batch& batch) override { return inner_->UpdateBatch(batch); }
   Status InsertToken(store::Token& token) override { return inner_->InsertToken(token); }
+  Status InsertCertificate(store::IssuedCertificate& certificate) override {
+    return inner_->InsertCertificate(certificate);
+  }
   Status RevokeToken(int64_t id, Timestamp at) override { return inner_->RevokeToken(id, at); }
   Result<store::AuditEntry> AuditHead() override { return inner_->AuditHead(); }
   Status AppendAudit(std::span<const store::AuditEntry> entries) override {

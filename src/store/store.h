@@ -151,6 +151,20 @@ struct Token {
   std::optional<Timestamp> revoked_at;
 };
 
+// A credit certificate (or report) as issued: the signed token is the certificate; the rest
+// is what a lookup by serial needs without decoding it. Its status (valid, expired, revoked,
+// superseded) is not stored: it is computed when asked, from the subject's current standing.
+struct IssuedCertificate {
+  int64_t id = 0;
+  std::string serial;        // unique
+  std::string subject_code;  // USCC or resident ID number
+  std::string type;          // "certificate" or "report"
+  std::string level;         // the credit level it states
+  std::string token;         // "CC1:…"
+  Timestamp issued_at;
+  Timestamp expires_at;
+};
+
 struct AuditEntry {
   int64_t seq = 0;  // 1-based, gap-free
   Timestamp at;
@@ -298,6 +312,8 @@ class WriteTxn {
   virtual Status UpdateBatch(const Batch& batch) = 0;
 
   virtual Status InsertToken(Token& token) = 0;  // sets token.id
+  // Sets certificate.id; Conflict when the serial exists.
+  virtual Status InsertCertificate(IssuedCertificate& certificate) = 0;
   // Revoking an already revoked token keeps the first revocation time.
   virtual Status RevokeToken(int64_t id, Timestamp at) = 0;
 
@@ -427,6 +443,8 @@ class Store : public SubjectReads {
   // A subject's notifications, newest first (at descending, then id descending).
   virtual Result<Page<Notification>> ListNotifications(int64_t subject_id, int64_t offset,
                                                        int64_t limit) = 0;
+  // The certificate with this serial; nullopt when there is none.
+  virtual Result<std::optional<IssuedCertificate>> FindCertificate(std::string_view serial) = 0;
 
   // Calls visit for each audit entry with seq >= from_seq, in order, from one snapshot. An error
   // from visit stops the scan and is returned.

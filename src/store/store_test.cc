@@ -811,6 +811,44 @@ TEST_P(StoreConformanceTest, BatchesAreStoredUpdatedAndListedNewestFirst) {
   EXPECT_EQ(tax->items[1].id, ids[0]);
 }
 
+TEST_P(StoreConformanceTest, CertificatesAreFoundBySerialAndSerialsAreUnique) {
+  IssuedCertificate c;
+  c.serial = "CC20261122-00000000000000A1";
+  c.subject_code = "91330302MA2AXXXXX1";
+  c.type = "certificate";
+  c.level = "A";
+  c.token = "CC1:ABC";
+  c.issued_at = kT0;
+  c.expires_at = Timestamp::FromSeconds(kT0.seconds() + 30 * 86400);
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->InsertCertificate(c));
+    EXPECT_GT(c.id, 0);
+    IssuedCertificate duplicate = c;
+    auto conflict = txn->InsertCertificate(duplicate);
+    ASSERT_FALSE(conflict);
+    EXPECT_EQ(conflict.error().code(), ErrorCode::kConflict);
+    ASSERT_TRUE(txn->Commit());
+  }
+  auto found = store_->FindCertificate(c.serial);
+  ASSERT_TRUE(found && found->has_value());
+  EXPECT_EQ((*found)->id, c.id);
+  EXPECT_EQ((*found)->subject_code, c.subject_code);
+  EXPECT_EQ((*found)->type, "certificate");
+  EXPECT_EQ((*found)->level, "A");
+  EXPECT_EQ((*found)->token, "CC1:ABC");
+  EXPECT_EQ((*found)->issued_at, c.issued_at);
+  EXPECT_EQ((*found)->expires_at, c.expires_at);
+  EXPECT_FALSE(store_->FindCertificate("CC-none")->has_value());
+  {
+    auto txn = Begin();
+    IssuedCertificate rolled_back = c;
+    rolled_back.serial = "CC-rolled-back";
+    ASSERT_TRUE(txn->InsertCertificate(rolled_back));
+  }
+  EXPECT_FALSE(store_->FindCertificate("CC-rolled-back")->has_value());
+}
+
 TEST_P(StoreConformanceTest, TokensAreFoundByHashAndRevokedOnce) {
   Token token;
   token.hash = std::string(64, 'a');

@@ -225,12 +225,27 @@ CREATE TABLE credit_check_feedback (
 ) STRICT;
 )sql";
 
+// 6: issued credit certificates, looked up by serial.
+constexpr std::string_view kCertificates = R"sql(
+CREATE TABLE certificates (
+  id INTEGER PRIMARY KEY,
+  serial TEXT NOT NULL UNIQUE,
+  subject_code TEXT NOT NULL,
+  type TEXT NOT NULL,
+  level TEXT NOT NULL,
+  token TEXT NOT NULL,
+  issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX certificates_subject ON certificates (subject_code);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
   static const std::vector<std::string_view> migrations = {kCreditFiles, kBatchesAndTokens,
                                                            kAuditLog, kDueProcess,
-                                                           kCreditChecks};
+                                                           kCreditChecks, kCertificates};
   return migrations;
 }
 

@@ -548,6 +548,9 @@ const std::string kSelectCaseById = Sql({"SELECT ", kCaseColumns, " FROM cases W
 
 const std::string kSelectTokenByHash =
     Sql({"SELECT ", kTokenColumns, " FROM tokens WHERE hash = ?1"});
+const std::string kSelectCertificate =
+    "SELECT id, serial, subject_code, type, level, token, issued_at, expires_at "
+    "FROM certificates WHERE serial = ?1";
 const std::string kListTokens = Sql({"SELECT ", kTokenColumns, " FROM tokens ORDER BY id"});
 const std::string kScanAudit =
     Sql({"SELECT ", kAuditColumns, " FROM audit_log WHERE seq >= ?1 ORDER BY seq"});
@@ -894,6 +897,7 @@ class SqliteStore final : public Store {
   Result<Page<Case>> ListCases(const CaseQuery& query) override;
   Result<Page<Notification>> ListNotifications(int64_t subject_id, int64_t offset,
                                                int64_t limit) override;
+  Result<std::optional<IssuedCertificate>> FindCertificate(std::string_view serial) override;
   Status ScanAudit(int64_t from_seq,
                    const std::function<Status(const AuditEntry&)>& visit) override;
   Result<StoreStats> Stats() override;
@@ -1254,6 +1258,24 @@ class SqliteWriteTxn final : public WriteTxn {
     insert.BindText(5, notification.body);
     CREDENCE_RETURN_IF_ERROR(insert.Run());
     notification.id = db_.LastInsertRowid();
+    return OkStatus();
+  }
+
+  Status InsertCertificate(IssuedCertificate& certificate) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query insert,
+        db_.Prepare("INSERT INTO certificates (serial, subject_code, type, level, token, "
+                    "issued_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    insert.BindText(1, certificate.serial);
+    insert.BindText(2, certificate.subject_code);
+    insert.BindText(3, certificate.type);
+    insert.BindText(4, certificate.level);
+    insert.BindText(5, certificate.token);
+    insert.BindInt(6, certificate.issued_at.micros());
+    insert.BindInt(7, certificate.expires_at.micros());
+    CREDENCE_RETURN_IF_ERROR(insert.Run());
+    certificate.id = db_.LastInsertRowid();
     return OkStatus();
   }
 
@@ -1861,6 +1883,24 @@ Result<std::optional<Token>> SqliteStore::FindTokenByHash(std::string_view hash)
   CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
   if (!found) return std::optional<Token>();
   return ReadToken(query);
+}
+
+Result<std::optional<IssuedCertificate>> SqliteStore::FindCertificate(std::string_view serial) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader->Prepare(kSelectCertificate));
+  query.BindText(1, serial);
+  CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+  if (!found) return std::optional<IssuedCertificate>();
+  IssuedCertificate c;
+  c.id = query.ColumnInt(0);
+  c.serial = query.ColumnText(1);
+  c.subject_code = query.ColumnText(2);
+  c.type = query.ColumnText(3);
+  c.level = query.ColumnText(4);
+  c.token = query.ColumnText(5);
+  c.issued_at = Timestamp::FromMicros(query.ColumnInt(6));
+  c.expires_at = Timestamp::FromMicros(query.ColumnInt(7));
+  return std::optional<IssuedCertificate>(std::move(c));
 }
 
 Result<std::vector<Token>> SqliteStore::ListTokens() {
