@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/common.h"
+#include "common/random.h"
 #include "policy/policy.h"
 #include "store/store.h"
 
@@ -63,5 +64,11 @@ class ProgressBar {
   int last_percent_ = -1;
   bool shown_ = false;
 };
+
+// credence account … (account_commands.cc).
+void AddAccountCommands(CLI::App& app, int& status);
+// Activated accounts with known passwords for the demo city's tour: an enterprise, a resident and
+// one of each staff role. Returns lines "account\t<role>\t<login>\t<password>\n".
+Result<std::string> CreateDemoAccounts(Context& context, Random& random);
 
 }  // namespace credence::cli
