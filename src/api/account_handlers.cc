@@ -30,6 +30,14 @@ std::string StringField(const JsonValue& body, std::string_view key) {
   return std::string(body.GetString(key).value_or(""));
 }
 
+// The login as stored: staff logins as written (they start with a lower-case letter), subject
+// codes normalised like everywhere else (full-width digits, spaces and dashes, lower-case x).
+std::string LoginOf(const JsonValue& body) {
+  std::string login = StringField(body, "login");
+  if (!login.empty() && login.front() >= 'a' && login.front() <= 'z') return login;
+  return ids::NormalizeCode(login);
+}
+
 std::string SessionCookie(std::string_view secret, int64_t max_age_seconds) {
   return fmt::format("{}={}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
                      auth::kSessionCookie, secret, max_age_seconds);
@@ -59,8 +67,7 @@ void WriteAccount(JsonWriter& json, const policy::Catalog& catalog, const store:
 
 Result<Response> Login(Services& s, const Request& request) {
   CREDENCE_ASSIGN_OR_RETURN(JsonValue body, JsonBody(request));
-  std::string login = ids::NormalizeCode(StringField(body, "login"));
-  if (login.empty() || login.size() > 64) login = StringField(body, "login");
+  std::string login = LoginOf(body);
   auto session = s.authenticator->Login(login, StringField(body, "password"),
                                         request.remote_address, *s.random);
   if (!session) {
