@@ -91,4 +91,5 @@ dept_token="$(tail -n 1 "$work/token.log" | tr -d '[:space:]')"
 echo "run-browser-tests: testing $base_url"
 cd "$tests"
 BASE_URL="$base_url" DEPT_TOKEN="$dept_token" CHROMIUM="$chromium" \
+  DEMO_FILE="$work/data/demo-tokens.txt" \
   node --test --test-concurrency=1 "$@" ./*.test.mjs
