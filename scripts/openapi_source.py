@@ -39,7 +39,7 @@ paths = {
       "parameters": [q("q", "a name (or part of one) or a code", required=True)] + paging,
       "responses": {**ok("matching subjects, best first", {"allOf": [page(ref("SubjectSummary")), {"type": "object", "properties": {"total_capped": {"type": "boolean"}}}]}), "400": err("missing or too long q")}}},
   "/api/v1/subjects/{code}": {"get": {"summary": "A subject's credit file profile", "tags": ["credit files"],
-      "description": "Anonymous callers get the public view (only what the catalog makes public; resident ID numbers masked). Department, operator (within its region), lender and auditor tokens get the full view.",
+      "description": "Anonymous callers get the public view (only what the catalog makes public; resident ID numbers masked). Department, operator (within its region), lender and auditor tokens get the full view; a subject its own. Staff who get the full view must state a purpose (X-Purpose header, percent-encoded UTF-8, or ?purpose=): 400 purpose_required otherwise; the read is recorded in the subject's access log (GET /api/v1/me/access-log).",
       "parameters": [p("code", "USCC or resident ID number")],
       "responses": {**ok("profile", ref("Profile")), "404": err("no subject with this code"), "401": err("bad token")}}},
   "/api/v1/subjects/{code}/records": {"get": {"summary": "A subject's records, newest decision first", "tags": ["credit files"],
@@ -54,7 +54,7 @@ paths = {
       "description": "Public lists for everyone; lists that are not public for signed-in roles only. Membership is derived from records (a company's listing never lists its legal representative).",
       "responses": {**ok("the list definitions", ref("Lists"))}}},
   "/api/v1/records/{id}": {"get": {"summary": "A record with every version it has had", "tags": ["credit files"],
-      "description": "Roles: department, operator, auditor. Nothing is overwritten: every change is a new version.",
+      "description": "Roles: department, operator (within its region), auditor. Nothing is overwritten: every change is a new version. Staff who get the full view must state a purpose (X-Purpose header, percent-encoded UTF-8, or ?purpose=): 400 purpose_required otherwise; the read is recorded in the subject's access log (GET /api/v1/me/access-log).",
       "parameters": [p("id", "record id")],
       "responses": {**ok("record and versions", ref("RecordHistory")), "404": err("no such record"), **auth_errors}}},
   "/api/v1/ingest/batches": {

@@ -8,3 +8,5 @@ echo "== import (bench/import_bench.cc)"
 build/import_bench --subjects "${IMPORT_SUBJECTS:-200000}"
 echo "== HTTP (bench/http_bench.sh)"
 bench/http_bench.sh "${BENCH_SUBJECTS:-1000000}"
+echo "== accounts (bench/accounts_bench.sh)"
+bench/accounts_bench.sh

@@ -98,5 +98,5 @@ echo "run-browser-tests: testing $base_url"
 cd "$tests"
 # The binary and data directory let a test make tokens of its own (e.g. a subject's).
 BASE_URL="$base_url" DEPT_TOKEN="$dept_token" OPERATOR_TOKEN="$operator_token" CHROMIUM="$chromium" \
-  CREDENCE_BINARY="$binary" CREDENCE_DATA="$work/data" \
+  CREDENCE_BINARY="$binary" CREDENCE_DATA="$work/data" DEMO_FILE="$work/data/demo-tokens.txt" \
   node --test --test-concurrency=1 "$@" ./*.test.mjs

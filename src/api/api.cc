@@ -34,10 +34,6 @@ Result<Paging> ParsePaging(const http::Request& request, int64_t default_limit, 
   return paging;
 }
 
-Result<auth::Principal> Caller(Services& services, const http::Request& request) {
-  return services.authenticator->Authenticate(request.Header("authorization"));
-}
-
 Result<auth::Principal> RequireRole(Services& services, const http::Request& request,
                                     std::initializer_list<auth::Role> roles) {
   CREDENCE_ASSIGN_OR_RETURN(auth::Principal principal, Caller(services, request));
@@ -77,6 +73,11 @@ void WritePageEnvelopeEnd(JsonWriter& json, int64_t total, int64_t offset, int64
 
 void RegisterRoutes(http::Router& router, Services& services) {
   if (services.subjects == nullptr) services.subjects = services.store;
+  router.SetGuard(
+      [&services](http::Method method, std::string_view pattern, http::Handler handler) {
+        return GuardRoute(services, method, pattern, std::move(handler));
+      });
+  RegisterAccountRoutes(router, services);
   RegisterSystemRoutes(router, services);
   RegisterSubjectRoutes(router, services);
   RegisterRatingRoutes(router, services);

@@ -39,6 +39,8 @@ struct Services {
   ingest::Ingestor* ingestor = nullptr;
   files::CreditFiles* files = nullptr;
   MetricsRegistry* metrics = nullptr;
+  // Requests per token or session; nullptr: unlimited.
+  auth::RateLimiter* rate_limiter = nullptr;
   // Loaded once with the policy; without them the rating routes answer 503.
   const lists::ListCatalog* lists = nullptr;
   const rating::RatingModels* rating_models = nullptr;

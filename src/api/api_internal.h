@@ -1,7 +1,9 @@
 // Helpers shared by the handler files of the api module; not part of its contract.
 #pragma once
 
+#include <array>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -22,9 +24,35 @@ Result<int64_t> ParseNonNegative(std::string_view name, std::string_view text);
 Result<Paging> ParsePaging(const http::Request& request, int64_t default_limit = 20,
                            int64_t max_limit = 100);
 
-// Who is calling, from the Authorization header (the public when absent).
+// --- the authorisation policy (access_policy.cc) ---
+
+// What a role may do on a route. The guard refuses kDeny (401 for the public, 403 with reason
+// "role_not_allowed" for the others); every other decision lets the handler run, and the handler
+// (through files.h and the scope checks beside it) shows what the decision says:
+enum class Access : uint8_t {
+  kDeny,
+  kAllow,   // allowed; files.h decides between the public and the full view of a subject
+  kOwn,     // a subject: its own file in full (others' as the public sees them); a department:
+            // its own records and batches only
+  kRegion,  // an operator: subjects inside its region in full (others' as the public sees them)
+};
+struct RouteAccess {
+  std::string_view route;         // "GET /api/v1/subjects/{code}"
+  std::array<Access, 6> by_role;  // indexed by auth::Role
+};
+std::span<const RouteAccess> AccessPolicy();
+// nullptr when the route has no row (the guard then refuses everyone).
+const RouteAccess* FindRouteAccess(http::Method method, std::string_view pattern);
+// The handler the router runs for a route: the policy check, the caller's purpose, CSRF for
+// sessions and the per-caller rate limit in front of handler.
+http::Handler GuardRoute(Services& services, http::Method method, std::string_view pattern,
+                         http::Handler handler);
+
+// Who is calling: the principal the guard resolved (tokens, session cookies, X-Purpose), or,
+// outside a guarded route, from the Authorization header (the public when absent).
 Result<auth::Principal> Caller(Services& services, const http::Request& request);
 // As Caller, but the public is refused (401) and only the listed roles pass (403 otherwise).
+// The policy table already decides roles; this remains for checks inside a handler.
 Result<auth::Principal> RequireRole(Services& services, const http::Request& request,
                                     std::initializer_list<auth::Role> roles);
 
@@ -40,6 +68,8 @@ void WritePageEnvelopeStart(JsonWriter& json);
 void WritePageEnvelopeEnd(JsonWriter& json, int64_t total, int64_t offset, int64_t limit);
 
 void WriteSubjectSummary(JsonWriter& json, const store::Subject& subject);
+// The profile object of GET /api/v1/subjects/{code} (and of the subject's own view).
+void WriteProfile(JsonWriter& json, const policy::Catalog& catalog, const files::Profile& profile);
 void WriteRecord(JsonWriter& json, const policy::Catalog& catalog, const files::RecordView& view);
 
 void RegisterSubjectRoutes(http::Router& router, Services& services);
@@ -56,6 +86,7 @@ void RegisterCertificateRoutes(http::Router& router, Services& services);
 
 // Every current record of a subject, read page by page (ListRecords bounds one page).
 Result<std::vector<store::Record>> AllRecords(store::Store& store, int64_t subject_id);
+void RegisterAccountRoutes(http::Router& router, Services& services);
 
 // The subject's rating on as_of from its current records, its reasons cut to what this viewer
 // may see (records the public does not see on that day are left out of contributions,

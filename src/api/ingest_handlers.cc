@@ -60,8 +60,7 @@ std::string SourceName(const Request& request) {
 }
 
 Result<Response> SubmitBatch(Services& s, const Request& request) {
-  CREDENCE_ASSIGN_OR_RETURN(auth::Principal caller,
-                            RequireRole(s, request, {auth::Role::kDepartment}));
+  CREDENCE_ASSIGN_OR_RETURN(auth::Principal caller, Caller(s, request));
   CREDENCE_ASSIGN_OR_RETURN(ingest::Format format, FormatOf(request));
   ingest::BatchInput input;
   input.department = caller.department;
@@ -85,10 +84,7 @@ Status CheckBatchAccess(const auth::Principal& caller, const store::Batch& batch
 }
 
 Result<Response> GetBatch(Services& s, const Request& request) {
-  CREDENCE_ASSIGN_OR_RETURN(
-      auth::Principal caller,
-      RequireRole(s, request,
-                  {auth::Role::kDepartment, auth::Role::kOperator, auth::Role::kAuditor}));
+  CREDENCE_ASSIGN_OR_RETURN(auth::Principal caller, Caller(s, request));
   auto id = ingest::ParseBatchName(request.Param("batch"));
   if (!id) {
     return Fail(Error::InvalidArgument(
@@ -101,10 +97,7 @@ Result<Response> GetBatch(Services& s, const Request& request) {
 }
 
 Result<Response> ListBatches(Services& s, const Request& request) {
-  CREDENCE_ASSIGN_OR_RETURN(
-      auth::Principal caller,
-      RequireRole(s, request,
-                  {auth::Role::kDepartment, auth::Role::kOperator, auth::Role::kAuditor}));
+  CREDENCE_ASSIGN_OR_RETURN(auth::Principal caller, Caller(s, request));
   CREDENCE_ASSIGN_OR_RETURN(Paging paging, ParsePaging(request));
   std::string department = caller.role == auth::Role::kDepartment
                                ? caller.department

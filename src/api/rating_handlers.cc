@@ -68,7 +68,8 @@ Result<std::optional<rating::Rating>> RateSubject(Services& s, const auth::Princ
   rating::SubjectRater rater(*s.catalog, *s.rating_models, *s.lists);
   rating::Rating rating;
   if (!rater.Rate(subject, records, as_of, rating)) return std::optional<rating::Rating>();
-  if (!s.files->SeesFullFile(viewer, subject)) {
+  CREDENCE_ASSIGN_OR_RETURN(bool full, s.files->OpenFile(viewer, subject, "rating"));
+  if (!full) {
     std::unordered_set<int64_t> hidden;
     for (const store::Record& record : records) {
       if (!lifecycle::IsPublicOn(record, *s.catalog, subject.kind, as_of)) {

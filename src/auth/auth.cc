@@ -48,12 +48,12 @@ std::optional<Role> ParseRole(std::string_view key) {
 }
 
 std::string Principal::ActorName() const {
-  switch (role) {
-    case Role::kPublic: return "public";
-    case Role::kDepartment: return fmt::format("department:{}#token:{}", department, token_id);
-    case Role::kSubject: return fmt::format("subject#token:{}", token_id);
-    default: return fmt::format("{}#token:{}", RoleKey(role), token_id);
-  }
+  if (role == Role::kPublic) return "public";
+  // A caller with an account is named by it (its session is a detail); a system by its token.
+  std::string id =
+      account_id != 0 ? fmt::format("account:{}", account_id) : fmt::format("token:{}", token_id);
+  if (role == Role::kDepartment) return fmt::format("department:{}#{}", department, id);
+  return fmt::format("{}#{}", RoleKey(role), id);
 }
 
 std::string HashSecret(std::string_view secret) { return HexEncode(Sha256(secret)); }
@@ -105,8 +105,9 @@ Result<NewToken> CreateToken(store::Store& store, Random& random, const Clock& c
   return created;
 }
 
-Authenticator::Authenticator(store::Store& store, const Clock& clock)
-    : store_(store), clock_(clock) {}
+Authenticator::Authenticator(store::Store& store, const Clock& clock,
+                             LoginThrottle::Limits login_limits)
+    : store_(store), clock_(clock), throttle_(clock, login_limits) {}
 
 Result<Principal> Authenticator::Authenticate(std::string_view header) {
   if (header.empty()) return Principal{};
@@ -140,6 +141,7 @@ Result<Principal> Authenticator::Authenticate(std::string_view header) {
 void Authenticator::Invalidate() {
   std::lock_guard lock(mutex_);
   cache_.clear();
+  sessions_.clear();
 }
 
 }  // namespace credence::auth

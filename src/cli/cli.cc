@@ -49,6 +49,7 @@ struct ServeOptions {
   int port = 8080;
   int threads = 2;
   std::string static_dir;
+  double rate_limit = 100;  // requests per second per token or session; 0: unlimited
 };
 
 int Serve(const ServeOptions& options) {
@@ -60,6 +61,9 @@ int Serve(const ServeOptions& options) {
   // Profiles are served from memory; loaded in the background, from the store meanwhile.
   store::SubjectCache subjects(*context->store);
   subjects.StartBackgroundFill();
+  // Rate limits run on real time even when the business clock is fixed (--now).
+  SystemClock wall_clock;
+  auth::RateLimiter rate_limiter(wall_clock, options.rate_limit, 2 * options.rate_limit);
   search::SubjectIndex index;
   if (auto loaded = index.Load(*context->store); !loaded) return ExitWith(loaded.error());
   LogInfo("search.loaded", {{"subjects", static_cast<int64_t>(index.size())},
@@ -78,7 +82,7 @@ int Serve(const ServeOptions& options) {
       index.Upsert(subject);
     }
   });
-  files::CreditFiles credit_files(*context->store, context->catalog, &subjects);
+  files::CreditFiles credit_files(*context->store, context->catalog, *context->clock, &subjects);
   auto lists = lists::ListCatalog::Load(context->catalog);
   if (!lists) return ExitWith(lists.error());
   auto rating_models = rating::LoadRatingModels(context->catalog);
@@ -124,6 +128,7 @@ int Serve(const ServeOptions& options) {
   services.ingestor = &ingestor;
   services.files = &credit_files;
   services.metrics = &metrics;
+  services.rate_limiter = options.rate_limit > 0 ? &rate_limiter : nullptr;
   services.openapi_path = FindResource("docs/openapi.json");
   services.version = CREDENCE_VERSION;
 
@@ -241,8 +246,12 @@ int Demo(const StoreOptions& store_options, int64_t subjects, uint64_t seed) {
         lines += fmt::format("{}\t{}\t{}\n", auth::RoleKey(demo_token.role),
                              *demo_token.department ? demo_token.department : "-", created->secret);
       }
+      auto accounts = CreateDemoAccounts(*context, random);
+      if (!accounts) return ExitWith(accounts.error());
       std::ofstream out(tokens_file);
-      out << "# role\tdepartment\ttoken (demo city only: never use these in production)\n" << lines;
+      out << "# role\tdepartment\ttoken (demo city only: never use these in production)\n"
+          << lines << "# account\trole\tlogin\tpassword (portal logins of the demo city)\n"
+          << *accounts;
       out.close();
       fs::permissions(tokens_file, fs::perms::owner_read | fs::perms::owner_write,
                       fs::perm_options::replace);
@@ -503,6 +512,10 @@ int Run(int argc, char** argv) {
   serve_cmd->add_option("--address", serve.address, "address to bind")->capture_default_str();
   serve_cmd->add_option("--threads", serve.threads, "I/O threads")->capture_default_str();
   serve_cmd->add_option("--static", serve.static_dir, "portal files (default: web/dist)");
+  serve_cmd
+      ->add_option("--rate-limit", serve.rate_limit,
+                   "requests per second per API token or session, bursts of twice that (0: none)")
+      ->capture_default_str();
   serve_cmd->callback([&] { status = Serve(serve); });
 
   ImportOptions import;
@@ -549,6 +562,8 @@ int Run(int argc, char** argv) {
   CLI::App* token_list = token_cmd->add_subcommand("list", "list tokens (never their secrets)");
   token_list_store.AddTo(token_list);
   token_list->callback([&] { status = TokenList(token_list_store); });
+
+  AddAccountCommands(app, status);
 
   CLI::App* id_cmd = app.add_subcommand("id", "identifiers");
   id_cmd->require_subcommand(1);

@@ -11,6 +11,7 @@
 
 #include "certs/certs.h"
 #include "common/common.h"
+#include "common/random.h"
 #include "policy/policy.h"
 #include "store/store.h"
 
@@ -87,5 +88,10 @@ class ProgressBar {
 
 // credence cases … (dueprocess_commands.cc).
 void AddDueProcessCommands(CLI::App& app, int& status);
+// credence account … (account_commands.cc).
+void AddAccountCommands(CLI::App& app, int& status);
+// Activated accounts with known passwords for the demo city's tour: an enterprise, a resident and
+// one of each staff role. Returns lines "account\t<role>\t<login>\t<password>\n".
+Result<std::string> CreateDemoAccounts(Context& context, Random& random);
 
 }  // namespace credence::cli

@@ -90,7 +90,7 @@ class DueProcessTest : public ::testing::Test {
     due_ = std::make_unique<DueProcess>(*store_, DefaultCatalog(), calendar_, settings_, *ingestor_,
                                         clock_, dir_ / "attachments");
     due_->OnFileChanged([this](int64_t subject_id) { changed_.push_back(subject_id); });
-    files_ = std::make_unique<files::CreditFiles>(*store_, DefaultCatalog());
+    files_ = std::make_unique<files::CreditFiles>(*store_, DefaultCatalog(), clock_);
 
     Submit(
         "market_regulation",

@@ -60,9 +60,41 @@ std::string MaskPersonalIds(std::string_view text) {
   return out;
 }
 
-CreditFiles::CreditFiles(store::Store& store, const policy::Catalog& catalog,
+CreditFiles::CreditFiles(store::Store& store, const policy::Catalog& catalog, const Clock& clock,
                          store::SubjectReads* subjects)
-    : store_(store), subjects_(subjects != nullptr ? *subjects : store), catalog_(catalog) {}
+    : store_(store),
+      subjects_(subjects != nullptr ? *subjects : store),
+      catalog_(catalog),
+      clock_(clock) {}
+
+Result<bool> CreditFiles::OpenFile(const auth::Principal& viewer, const store::Subject& subject,
+                                   std::string_view what) {
+  if (!SeesFullFile(viewer, subject)) return false;
+  if (viewer.role == auth::Role::kSubject) return true;  // its own file
+  if (viewer.purpose.empty()) {
+    return Fail(Error::InvalidArgument(
+        "purpose_required",
+        "state the purpose of this read (X-Purpose header or ?purpose=): reads of a subject's "
+        "non-public data are shown to the subject"));
+  }
+  store::AccessEntry entry;
+  entry.subject_id = subject.id;
+  entry.at = clock_.Now();
+  entry.actor = viewer.ActorName();
+  entry.role = std::string(auth::RoleKey(viewer.role));
+  entry.department = viewer.department;
+  entry.purpose = viewer.purpose;
+  entry.what = std::string(what);
+  CREDENCE_ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
+  CREDENCE_RETURN_IF_ERROR(txn->AppendAccess(entry));
+  CREDENCE_RETURN_IF_ERROR(txn->Commit());
+  return true;
+}
+
+Result<store::Page<store::AccessEntry>> CreditFiles::AccessLog(const store::Subject& subject,
+                                                               int64_t offset, int64_t limit) {
+  return store_.ListAccess(subject.id, offset, limit);
+}
 
 bool CreditFiles::SeesFullFile(const auth::Principal& viewer, const store::Subject& subject) const {
   switch (viewer.role) {
@@ -105,7 +137,7 @@ Result<Profile> CreditFiles::GetProfile(const auth::Principal& viewer, std::stri
   CREDENCE_ASSIGN_OR_RETURN(auto subject, subjects_.FindSubjectByCode(ids::NormalizeCode(code)));
   if (!subject) return Fail(Error::NotFound(fmt::format("no credit file for code {}", code)));
   Profile profile;
-  profile.full_view = SeesFullFile(viewer, *subject);
+  CREDENCE_ASSIGN_OR_RETURN(profile.full_view, OpenFile(viewer, *subject, "profile"));
   profile.region_name = ids::DivisionFullName(subject->region);
   for (const policy::Category& category : catalog_.categories()) {
     profile.counts.push_back(CategoryCount{category.key, &category.name, 0, 0});
@@ -140,7 +172,7 @@ Result<store::Page<RecordView>> CreditFiles::ListRecords(const auth::Principal& 
     return Fail(
         Error::InvalidArgument("category", fmt::format("unknown category '{}'", filter.category)));
   }
-  bool full = SeesFullFile(viewer, *subject);
+  CREDENCE_ASSIGN_OR_RETURN(bool full, OpenFile(viewer, *subject, "records"));
   store::RecordQuery query;
   query.subject_id = subject->id;
   query.offset = filter.offset;

@@ -4,9 +4,10 @@
 //  - the public sees only record kinds the catalog makes public for that subject kind, only
 //    while active and inside their publicity window, never penalties of natural persons;
 //  - residents' ID numbers are masked in every public view (3304**********1234);
-//  - departments, operators, lenders and auditors see the full file (later issues add purpose
-//    and consent checks and the access log);
-//  - a subject sees its own full file.
+//  - departments, lenders and auditors see the full file, operators that of subjects in their
+//    region; each such read must state a purpose and is recorded in the subject's access log
+//    (who, when, purpose, what) — consent checks for lenders are not built yet;
+//  - a subject sees its own full file, and its access log.
 #pragma once
 
 #include <cstdint>
@@ -68,7 +69,7 @@ class CreditFiles {
  public:
   // Subjects and record heads are read through `subjects` when given (the in-memory
   // store::SubjectCache of a server), else from the store.
-  CreditFiles(store::Store& store, const policy::Catalog& catalog,
+  CreditFiles(store::Store& store, const policy::Catalog& catalog, const Clock& clock,
               store::SubjectReads* subjects = nullptr);
 
   // NotFound when no subject has this code.
@@ -77,6 +78,16 @@ class CreditFiles {
                                               const RecordFilter& filter, Date today);
   // Whether this viewer sees the whole file of this subject.
   bool SeesFullFile(const auth::Principal& viewer, const store::Subject& subject) const;
+  // Opens a subject's file for a viewer: true for the full view. A staff viewer (anyone but the
+  // public and the subject itself) who sees the full file must have stated a purpose —
+  // InvalidArgument with reason "purpose_required" otherwise — and the read is appended to the
+  // subject's access log as `what` ("profile", "records", "record:12", "rating"). GetProfile and
+  // ListRecords call it; so must every other read of a subject's non-public data.
+  Result<bool> OpenFile(const auth::Principal& viewer, const store::Subject& subject,
+                        std::string_view what);
+  // The subject's access log, newest first.
+  Result<store::Page<store::AccessEntry>> AccessLog(const store::Subject& subject, int64_t offset,
+                                                    int64_t limit);
   // Publicity state of a record on a day (see RecordView).
   std::string PublicityState(const store::Record& record, Date today) const;
   // Sets the objection fields of views of one subject's records from the store's objection
@@ -89,6 +100,7 @@ class CreditFiles {
   store::Store& store_;
   store::SubjectReads& subjects_;
   const policy::Catalog& catalog_;
+  const Clock& clock_;
 };
 
 }  // namespace credence::files

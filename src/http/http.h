@@ -85,6 +85,12 @@ struct RouteOptions {
 // threads once it is complete. A Server keeps a reference: add no routes after constructing one.
 class Router {
  public:
+  // Wraps every handler added from now on: guard(method, pattern, handler) returns the handler
+  // the route will run. The API puts its authorisation policy in front of every route this way,
+  // so that no route can be added without passing through it.
+  using Guard = std::function<Handler(Method method, std::string_view pattern, Handler handler)>;
+  void SetGuard(Guard guard) { guard_ = std::move(guard); }
+
   // pattern: "/api/v1/subjects/{code}" — a {name} segment matches one non-empty path segment.
   void Add(Method method, std::string pattern, Handler handler, RouteOptions options = {});
 
@@ -124,6 +130,7 @@ class Router {
     RouteOptions options;
   };
   std::vector<Route> routes_;
+  Guard guard_;
   // Indexes into routes_ by segment count: a path is only compared with routes of its length.
   std::vector<std::vector<uint32_t>> routes_by_size_;
 };

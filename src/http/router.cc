@@ -237,6 +237,7 @@ int HttpStatusFor(const Error& error) {
 }
 
 void Router::Add(Method method, std::string pattern, Handler handler, RouteOptions options) {
+  if (guard_) handler = guard_(method, pattern, std::move(handler));
   Route route{method, std::move(pattern), {}, std::move(handler), options};
   route.segments = SplitPattern(route.pattern);
   const size_t size = route.segments.size();

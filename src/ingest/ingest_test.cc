@@ -214,6 +214,13 @@ class FailingTxn final : public store::WriteTxn {
     return inner_->InsertCertificate(certificate);
   }
   Status RevokeToken(int64_t id, Timestamp at) override { return inner_->RevokeToken(id, at); }
+  Status InsertAccount(store::Account& account) override { return inner_->InsertAccount(account); }
+  Status UpdateAccount(const store::Account& account) override {
+    return inner_->UpdateAccount(account);
+  }
+  Status InsertSession(store::Session& session) override { return inner_->InsertSession(session); }
+  Status RevokeSession(int64_t id, Timestamp at) override { return inner_->RevokeSession(id, at); }
+  Status AppendAccess(store::AccessEntry& entry) override { return inner_->AppendAccess(entry); }
   Result<store::AuditEntry> AuditHead() override { return inner_->AuditHead(); }
   Status AppendAudit(std::span<const store::AuditEntry> entries) override {
     return inner_->AppendAudit(entries);

@@ -165,6 +165,46 @@ struct IssuedCertificate {
   Timestamp expires_at;
 };
 
+// A person who logs in with a password (DESIGN.md "Who uses it"). A subject account is bound to
+// one subject's code (an enterprise's USCC, a resident's ID number); a staff account carries
+// its role's scope. Passwords and activation codes are stored only as hashes.
+struct Account {
+  int64_t id = 0;
+  std::string login;          // unique; a subject account logs in with its subject code
+  std::string password_hash;  // argon2id string (libsodium crypto_pwhash_str); empty until set
+  std::string role;           // "subject", "department", "lender", "operator", "auditor"
+  std::string department;     // department accounts
+  std::string region;         // operator scope: a division code, empty for the whole city
+  std::string subject_code;   // subject accounts: the bound code
+  std::string display_name;
+  std::string activation_hash;  // hex SHA-256 of a one-time activation code; empty when none
+  std::optional<Timestamp> activation_expires_at;
+  Timestamp created_at;
+  std::optional<Timestamp> disabled_at;
+};
+
+// A browser session of an account. Only the hash of the session secret is stored.
+struct Session {
+  int64_t id = 0;
+  std::string hash;  // hex SHA-256 of the session secret
+  int64_t account_id = 0;
+  Timestamp created_at;
+  Timestamp expires_at;
+  std::optional<Timestamp> revoked_at;
+};
+
+// One read of a subject's non-public data by staff (the subject's access log).
+struct AccessEntry {
+  int64_t id = 0;
+  int64_t subject_id = 0;
+  Timestamp at;
+  std::string actor;       // "department:court#token:4", "operator#account:7", ...
+  std::string role;        // role key of the reader
+  std::string department;  // the reader's department, when it has one
+  std::string purpose;     // as stated by the reader; never empty
+  std::string what;        // what was read: "profile", "records", "record:12", "rating"
+};
+
 struct AuditEntry {
   int64_t seq = 0;  // 1-based, gap-free
   Timestamp at;
@@ -334,6 +374,18 @@ class WriteTxn {
     return Fail(Error::Unavailable("InsertNotification is not supported by this transaction"));
   }
 
+  // Inserts and sets account.id; Conflict when the login is taken.
+  virtual Status InsertAccount(Account& account) = 0;
+  // Replaces every field of the account with account.id except login and created_at; NotFound
+  // when there is none.
+  virtual Status UpdateAccount(const Account& account) = 0;
+  // Inserts and sets session.id; Conflict when the hash is taken.
+  virtual Status InsertSession(Session& session) = 0;
+  // Revoking an already revoked session keeps the first revocation time; NotFound when unknown.
+  virtual Status RevokeSession(int64_t id, Timestamp at) = 0;
+  // Appends to the access log and sets entry.id (increasing in the order of appends).
+  virtual Status AppendAccess(AccessEntry& entry) = 0;
+
   // The last audit entry (seq 0 and empty hash when the log is empty), including entries
   // appended earlier in this transaction.
   virtual Result<AuditEntry> AuditHead() = 0;
@@ -445,6 +497,14 @@ class Store : public SubjectReads {
                                                        int64_t limit) = 0;
   // The certificate with this serial; nullopt when there is none.
   virtual Result<std::optional<IssuedCertificate>> FindCertificate(std::string_view serial) = 0;
+
+  // nullopt when unknown.
+  virtual Result<std::optional<Account>> FindAccountByLogin(std::string_view login) = 0;
+  virtual Result<std::optional<Account>> GetAccount(int64_t id) = 0;
+  virtual Result<std::optional<Session>> FindSessionByHash(std::string_view hash) = 0;
+  // A subject's access log, newest first (by id); total counts every entry of the subject.
+  virtual Result<Page<AccessEntry>> ListAccess(int64_t subject_id, int64_t offset,
+                                               int64_t limit) = 0;
 
   // Calls visit for each audit entry with seq >= from_seq, in order, from one snapshot. An error
   // from visit stops the scan and is returned.

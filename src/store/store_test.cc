@@ -1518,6 +1518,150 @@ TEST_P(StoreConformanceTest, ScanChecksInATimeRangeWithFeedback) {
   EXPECT_EQ(seen, (std::vector<std::pair<int64_t, size_t>>{{checks[2].id, 1}}));
 }
 
+TEST_P(StoreConformanceTest, AccountsAreFoundByLoginAndUpdatedInPlace) {
+  Account account;
+  account.login = "91330302MA2AB1CD2X";
+  account.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+  account.role = "subject";
+  account.subject_code = "91330302MA2AB1CD2X";
+  account.display_name = "温州示例有限公司";
+  account.activation_hash = std::string(64, 'd');
+  account.activation_expires_at = kT1;
+  account.created_at = kT0;
+  Account staff;
+  staff.login = "court.clerk";
+  staff.role = "department";
+  staff.department = "court";
+  staff.region = "330302";
+  staff.created_at = kT0;
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->InsertAccount(account));
+    ASSERT_TRUE(txn->InsertAccount(staff));
+    EXPECT_NE(account.id, staff.id);
+    Account duplicate = staff;
+    auto conflict = txn->InsertAccount(duplicate);
+    ASSERT_FALSE(conflict);
+    EXPECT_EQ(conflict.error().code(), ErrorCode::kConflict);
+    Account nameless;
+    EXPECT_FALSE(txn->InsertAccount(nameless));
+    ASSERT_TRUE(txn->Commit());
+  }
+  auto found = store_->FindAccountByLogin("91330302MA2AB1CD2X");
+  ASSERT_TRUE(found && found->has_value());
+  EXPECT_EQ((*found)->id, account.id);
+  EXPECT_EQ((*found)->password_hash, account.password_hash);
+  EXPECT_EQ((*found)->subject_code, account.subject_code);
+  EXPECT_EQ((*found)->display_name, "温州示例有限公司");
+  EXPECT_EQ((*found)->activation_hash, std::string(64, 'd'));
+  EXPECT_EQ((*found)->activation_expires_at, kT1);
+  EXPECT_EQ((*found)->created_at, kT0);
+  EXPECT_FALSE((*found)->disabled_at.has_value());
+  EXPECT_FALSE(store_->FindAccountByLogin("nobody")->has_value());
+  EXPECT_FALSE(store_->GetAccount(4242)->has_value());
+
+  Account changed = **found;
+  changed.login = "renamed";  // kept as stored
+  changed.password_hash = "$argon2id$new";
+  changed.activation_hash.clear();
+  changed.activation_expires_at.reset();
+  changed.disabled_at = kT1;
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->UpdateAccount(changed));
+    Account missing = changed;
+    missing.id = 4242;
+    auto not_found = txn->UpdateAccount(missing);
+    ASSERT_FALSE(not_found);
+    EXPECT_EQ(not_found.error().code(), ErrorCode::kNotFound);
+    ASSERT_TRUE(txn->Commit());
+  }
+  auto updated = store_->GetAccount(account.id);
+  ASSERT_TRUE(updated && updated->has_value());
+  EXPECT_EQ((*updated)->login, "91330302MA2AB1CD2X");
+  EXPECT_EQ((*updated)->password_hash, "$argon2id$new");
+  EXPECT_EQ((*updated)->activation_hash, "");
+  EXPECT_FALSE((*updated)->activation_expires_at.has_value());
+  EXPECT_EQ((*updated)->disabled_at, kT1);
+  auto court = store_->GetAccount(staff.id);
+  ASSERT_TRUE(court && court->has_value());
+  EXPECT_EQ((*court)->department, "court");
+  EXPECT_EQ((*court)->region, "330302");
+}
+
+TEST_P(StoreConformanceTest, SessionsAreFoundByHashAndRevokedOnce) {
+  Account account;
+  account.login = "auditor";
+  account.role = "auditor";
+  account.created_at = kT0;
+  Session session;
+  session.hash = std::string(64, 'e');
+  session.created_at = kT0;
+  session.expires_at = kT1;
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->InsertAccount(account));
+    session.account_id = account.id;
+    ASSERT_TRUE(txn->InsertSession(session));
+    Session duplicate = session;
+    auto conflict = txn->InsertSession(duplicate);
+    ASSERT_FALSE(conflict);
+    EXPECT_EQ(conflict.error().code(), ErrorCode::kConflict);
+    ASSERT_TRUE(txn->Commit());
+  }
+  auto found = store_->FindSessionByHash(std::string(64, 'e'));
+  ASSERT_TRUE(found && found->has_value());
+  EXPECT_EQ((*found)->id, session.id);
+  EXPECT_EQ((*found)->account_id, account.id);
+  EXPECT_EQ((*found)->created_at, kT0);
+  EXPECT_EQ((*found)->expires_at, kT1);
+  EXPECT_FALSE((*found)->revoked_at.has_value());
+  EXPECT_FALSE(store_->FindSessionByHash(std::string(64, 'f'))->has_value());
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->RevokeSession(session.id, kT1));
+    ASSERT_TRUE(txn->RevokeSession(session.id, Timestamp::FromSeconds(kT1.seconds() + 9)));
+    auto missing = txn->RevokeSession(4242, kT1);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+    ASSERT_TRUE(txn->Commit());
+  }
+  EXPECT_EQ((*store_->FindSessionByHash(std::string(64, 'e')))->revoked_at, kT1);
+}
+
+TEST_P(StoreConformanceTest, AccessLogIsListedPerSubjectNewestFirst) {
+  {
+    auto txn = Begin();
+    for (int i = 0; i < 5; ++i) {
+      AccessEntry entry;
+      entry.subject_id = i % 2 == 0 ? 7 : 8;
+      entry.at = Timestamp::FromSeconds(kT0.seconds() + i);
+      entry.actor = "department:court#token:" + std::to_string(i);
+      entry.role = "department";
+      entry.department = "court";
+      entry.purpose = "case (2026)浙0302执" + std::to_string(i);
+      entry.what = "profile";
+      ASSERT_TRUE(txn->AppendAccess(entry));
+      EXPECT_GT(entry.id, 0);
+    }
+    ASSERT_TRUE(txn->Commit());
+  }
+  auto page = store_->ListAccess(7, 0, 2);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total, 3);
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].actor, "department:court#token:4");
+  EXPECT_EQ(page->items[0].purpose, "case (2026)浙0302执4");
+  EXPECT_EQ(page->items[0].at, Timestamp::FromSeconds(kT0.seconds() + 4));
+  EXPECT_EQ(page->items[1].actor, "department:court#token:2");
+  auto rest = store_->ListAccess(7, 2, 10);
+  ASSERT_TRUE(rest);
+  ASSERT_EQ(rest->items.size(), 1u);
+  EXPECT_EQ(rest->items[0].actor, "department:court#token:0");
+  EXPECT_EQ(store_->ListAccess(9, 0, 10)->total, 0);
+  EXPECT_FALSE(store_->ListAccess(7, -1, 10));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformanceTest,
     ::testing::Values(StoreBackend{

@@ -66,9 +66,12 @@ export class Server {
     return this;
   }
 
-  async request(method, path, { token, body, headers = {} } = {}) {
+  // Token requests state a purpose (X-Purpose), as staff reading non-public data must; pass
+  // purpose: null to send none, or a string of your own.
+  async request(method, path, { token, body, headers = {}, purpose = 'credence test suite' } = {}) {
     const h = { ...headers };
     if (token) h.authorization = `Bearer ${token}`;
+    if (token && purpose !== null && !('x-purpose' in h)) h['x-purpose'] = purpose;
     const response = await fetch(this.base + path, { method, headers: h, body });
     const text = await response.text();
     let json;

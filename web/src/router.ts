@@ -67,6 +67,33 @@ export const router = createRouter({
       meta: { title: 'restoration.title' },
     },
     {
+      path: '/login',
+      name: 'login',
+      component: () => import('./pages/my/LoginPage.vue'),
+      meta: { title: 'account.loginTitle' },
+    },
+    {
+      // The subject's user center: later capabilities add their tabs as children here.
+      path: '/my',
+      component: () => import('./pages/my/MyLayout.vue'),
+      meta: { title: 'my.title' },
+      children: [
+        { path: '', name: 'my-file', component: () => import('./pages/my/MyFilePage.vue'), meta: { title: 'my.title' } },
+        {
+          path: 'access-log',
+          name: 'my-access-log',
+          component: () => import('./pages/my/MyAccessLogPage.vue'),
+          meta: { title: 'my.tabAccessLog' },
+        },
+        {
+          path: 'account',
+          name: 'my-account',
+          component: () => import('./pages/my/MyAccountPage.vue'),
+          meta: { title: 'my.tabAccount' },
+        },
+      ],
+    },
+    {
       path: '/:pathMatch(.*)*',
       name: 'not-found',
       component: () => import('./pages/NotFoundPage.vue'),

@@ -240,12 +240,53 @@ CREATE TABLE certificates (
 CREATE INDEX certificates_subject ON certificates (subject_code);
 )sql";
 
+// 7: password accounts, their browser sessions, and the subjects' access log.
+constexpr std::string_view kAccountsAndAccessLog = R"sql(
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,      -- argon2id string; empty until the account is activated
+  role TEXT NOT NULL,
+  department TEXT NOT NULL,
+  region TEXT NOT NULL,
+  subject_code TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  activation_hash TEXT NOT NULL,    -- hex SHA-256 of a one-time activation code, or empty
+  activation_expires_at INTEGER,
+  created_at INTEGER NOT NULL,
+  disabled_at INTEGER
+) STRICT;
+
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,        -- hex SHA-256 of the session secret
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) STRICT;
+
+CREATE TABLE access_log (
+  id INTEGER PRIMARY KEY,
+  subject_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  department TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  what TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX access_log_by_subject ON access_log (subject_id, id);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
   static const std::vector<std::string_view> migrations = {kCreditFiles, kBatchesAndTokens,
                                                            kAuditLog, kDueProcess,
-                                                           kCreditChecks, kCertificates};
+                                                           kCreditChecks, kCertificates,
+                                                           kAccountsAndAccessLog};
   return migrations;
 }
 

@@ -442,6 +442,121 @@ Token ReadToken(const Query& query) {
   return token;
 }
 
+constexpr std::string_view kAccountColumns =
+    "id, login, password_hash, role, department, region, subject_code, display_name, "
+    "activation_hash, activation_expires_at, created_at, disabled_at";
+
+constexpr std::string_view kInsertAccount =
+    "INSERT INTO accounts (id, login, password_hash, role, department, region, subject_code, "
+    "display_name, activation_hash, activation_expires_at, created_at, disabled_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+
+// login (?2) and created_at (?11) are bound by BindAccount but not used: they are kept as stored.
+constexpr std::string_view kUpdateAccount =
+    "UPDATE accounts SET password_hash = ?3, role = ?4, department = ?5, region = ?6, "
+    "subject_code = ?7, display_name = ?8, activation_hash = ?9, activation_expires_at = ?10, "
+    "disabled_at = ?12 WHERE id = ?1";
+
+std::optional<int64_t> OptionalMicros(const std::optional<Timestamp>& at) {
+  return at ? std::optional<int64_t>(at->micros()) : std::nullopt;
+}
+
+std::optional<Timestamp> ColumnOptionalTimestamp(const Query& query, int column) {
+  std::optional<int64_t> micros = query.ColumnOptionalInt(column);
+  if (!micros) return std::nullopt;
+  return Timestamp::FromMicros(*micros);
+}
+
+void BindAccount(Query& query, const Account& account) {
+  BindRowId(query, account.id);
+  query.BindText(2, account.login);
+  query.BindText(3, account.password_hash);
+  query.BindText(4, account.role);
+  query.BindText(5, account.department);
+  query.BindText(6, account.region);
+  query.BindText(7, account.subject_code);
+  query.BindText(8, account.display_name);
+  query.BindText(9, account.activation_hash);
+  query.BindOptionalInt(10, OptionalMicros(account.activation_expires_at));
+  query.BindInt(11, account.created_at.micros());
+  query.BindOptionalInt(12, OptionalMicros(account.disabled_at));
+}
+
+Account ReadAccount(const Query& query) {
+  Account account;
+  account.id = query.ColumnInt(0);
+  account.login = query.ColumnText(1);
+  account.password_hash = query.ColumnText(2);
+  account.role = query.ColumnText(3);
+  account.department = query.ColumnText(4);
+  account.region = query.ColumnText(5);
+  account.subject_code = query.ColumnText(6);
+  account.display_name = query.ColumnText(7);
+  account.activation_hash = query.ColumnText(8);
+  account.activation_expires_at = ColumnOptionalTimestamp(query, 9);
+  account.created_at = ColumnTimestamp(query, 10);
+  account.disabled_at = ColumnOptionalTimestamp(query, 11);
+  return account;
+}
+
+constexpr std::string_view kSessionColumns =
+    "id, hash, account_id, created_at, expires_at, revoked_at";
+
+constexpr std::string_view kInsertSession =
+    "INSERT INTO sessions (id, hash, account_id, created_at, expires_at, revoked_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+void BindSession(Query& query, const Session& session) {
+  BindRowId(query, session.id);
+  query.BindText(2, session.hash);
+  query.BindInt(3, session.account_id);
+  query.BindInt(4, session.created_at.micros());
+  query.BindInt(5, session.expires_at.micros());
+  query.BindOptionalInt(6, OptionalMicros(session.revoked_at));
+}
+
+Session ReadSession(const Query& query) {
+  Session session;
+  session.id = query.ColumnInt(0);
+  session.hash = query.ColumnText(1);
+  session.account_id = query.ColumnInt(2);
+  session.created_at = ColumnTimestamp(query, 3);
+  session.expires_at = ColumnTimestamp(query, 4);
+  session.revoked_at = ColumnOptionalTimestamp(query, 5);
+  return session;
+}
+
+constexpr std::string_view kAccessColumns =
+    "id, subject_id, at, actor, role, department, purpose, what";
+
+constexpr std::string_view kInsertAccess =
+    "INSERT INTO access_log (id, subject_id, at, actor, role, department, purpose, what) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+void BindAccess(Query& query, const AccessEntry& entry) {
+  BindRowId(query, entry.id);
+  query.BindInt(2, entry.subject_id);
+  query.BindInt(3, entry.at.micros());
+  query.BindText(4, entry.actor);
+  query.BindText(5, entry.role);
+  query.BindText(6, entry.department);
+  query.BindText(7, entry.purpose);
+  query.BindText(8, entry.what);
+}
+
+AccessEntry ReadAccess(const Query& query) {
+  AccessEntry entry;
+  entry.id = query.ColumnInt(0);
+  entry.subject_id = query.ColumnInt(1);
+  entry.at = ColumnTimestamp(query, 2);
+  entry.actor = query.ColumnText(3);
+  entry.role = query.ColumnText(4);
+  entry.department = query.ColumnText(5);
+  entry.purpose = query.ColumnText(6);
+  entry.what = query.ColumnText(7);
+  return entry;
+}
+
 constexpr std::string_view kAuditColumns = "seq, at, actor, action, object, digest, hash";
 
 AuditEntry ReadAuditEntry(const Query& query) {
@@ -552,6 +667,15 @@ const std::string kSelectCertificate =
     "SELECT id, serial, subject_code, type, level, token, issued_at, expires_at "
     "FROM certificates WHERE serial = ?1";
 const std::string kListTokens = Sql({"SELECT ", kTokenColumns, " FROM tokens ORDER BY id"});
+const std::string kSelectAccountByLogin =
+    Sql({"SELECT ", kAccountColumns, " FROM accounts WHERE login = ?1"});
+const std::string kSelectAccountById =
+    Sql({"SELECT ", kAccountColumns, " FROM accounts WHERE id = ?1"});
+const std::string kSelectSessionByHash =
+    Sql({"SELECT ", kSessionColumns, " FROM sessions WHERE hash = ?1"});
+const std::string kListAccess =
+    Sql({"SELECT ", kAccessColumns,
+         " FROM access_log WHERE subject_id = ?3 ORDER BY id DESC LIMIT ?1 OFFSET ?2"});
 const std::string kScanAudit =
     Sql({"SELECT ", kAuditColumns, " FROM audit_log WHERE seq >= ?1 ORDER BY seq"});
 const std::string kAuditHead =
@@ -898,6 +1022,10 @@ class SqliteStore final : public Store {
   Result<Page<Notification>> ListNotifications(int64_t subject_id, int64_t offset,
                                                int64_t limit) override;
   Result<std::optional<IssuedCertificate>> FindCertificate(std::string_view serial) override;
+  Result<std::optional<Account>> FindAccountByLogin(std::string_view login) override;
+  Result<std::optional<Account>> GetAccount(int64_t id) override;
+  Result<std::optional<Session>> FindSessionByHash(std::string_view hash) override;
+  Result<Page<AccessEntry>> ListAccess(int64_t subject_id, int64_t offset, int64_t limit) override;
   Status ScanAudit(int64_t from_seq,
                    const std::function<Status(const AuditEntry&)>& visit) override;
   Result<StoreStats> Stats() override;
@@ -1379,6 +1507,43 @@ class SqliteWriteTxn final : public WriteTxn {
       }
     }
     return OkStatus();
+  }
+
+  Status InsertAccount(Account& account) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    if (account.login.empty()) {
+      return Fail(Error::InvalidArgument("required", "an account needs a login"));
+    }
+    return InsertNew(kInsertAccount, account, BindAccount);
+  }
+
+  Status UpdateAccount(const Account& account) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    return UpdateExisting(kUpdateAccount, account, BindAccount, "account");
+  }
+
+  Status InsertSession(Session& session) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    return InsertNew(kInsertSession, session, BindSession);
+  }
+
+  Status RevokeSession(int64_t id, Timestamp at) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query update,
+        db_.Prepare("UPDATE sessions SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1"));
+    update.BindInt(1, id);
+    update.BindInt(2, at.micros());
+    CREDENCE_RETURN_IF_ERROR(update.Run());
+    if (db_.Changes() == 0) {
+      return Fail(Error::NotFound("no session with id " + std::to_string(id)));
+    }
+    return OkStatus();
+  }
+
+  Status AppendAccess(AccessEntry& entry) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    return InsertNew(kInsertAccess, entry, BindAccess);
   }
 
   Result<AuditEntry> AuditHead() override {
@@ -2021,6 +2186,66 @@ Result<Page<Notification>> SqliteStore::ListNotifications(int64_t subject_id, in
     notification.case_id = select.ColumnInt(4);
     notification.body = select.ColumnText(5);
     page.items.push_back(std::move(notification));
+  }
+  return page;
+}
+
+// One row by a cached statement with one text or integer key, read by read_row.
+template <typename Row, typename Key, typename ReadRow>
+Result<std::optional<Row>> FindOne(Connection& reader, const std::string& sql, const Key& key,
+                                   ReadRow read_row) {
+  CREDENCE_ASSIGN_OR_RETURN(Query query, reader.Prepare(sql));
+  if constexpr (std::is_integral_v<Key>) {
+    query.BindInt(1, key);
+  } else {
+    query.BindText(1, key);
+  }
+  CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+  if (!found) return std::optional<Row>();
+  return std::optional<Row>(read_row(query));
+}
+
+Result<std::optional<Account>> SqliteStore::FindAccountByLogin(std::string_view login) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  return FindOne<Account>(*reader, kSelectAccountByLogin, login, ReadAccount);
+}
+
+Result<std::optional<Account>> SqliteStore::GetAccount(int64_t id) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  return FindOne<Account>(*reader, kSelectAccountById, id, ReadAccount);
+}
+
+Result<std::optional<Session>> SqliteStore::FindSessionByHash(std::string_view hash) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  return FindOne<Session>(*reader, kSelectSessionByHash, hash, ReadSession);
+}
+
+Result<Page<AccessEntry>> SqliteStore::ListAccess(int64_t subject_id, int64_t offset,
+                                                  int64_t limit) {
+  if (offset < 0 || limit < 0) {
+    return Fail(Error::InvalidArgument("paging", "offset and limit must not be negative"));
+  }
+  Page<AccessEntry> page;
+  page.offset = offset;
+  page.limit = limit;
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  ReadTransaction snapshot(*reader);
+  CREDENCE_RETURN_IF_ERROR(snapshot.Begin());
+  {
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query count, reader->Prepare("SELECT count(*) FROM access_log WHERE subject_id = ?1"));
+    count.BindInt(1, subject_id);
+    CREDENCE_RETURN_IF_ERROR(count.Step());
+    page.total = count.ColumnInt(0);
+  }
+  CREDENCE_ASSIGN_OR_RETURN(Query select, reader->Prepare(kListAccess));
+  select.BindInt(1, limit);
+  select.BindInt(2, offset);
+  select.BindInt(3, subject_id);
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (!found) break;
+    page.items.push_back(ReadAccess(select));
   }
   return page;
 }
