@@ -7,8 +7,8 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
-#include "checks/checks.h"
 #include "certs/certs.h"
+#include "checks/checks.h"
 #include "common/metrics.h"
 #include "common/random.h"
 #include "common/time.h"

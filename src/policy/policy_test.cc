@@ -495,10 +495,10 @@ TEST(ExtensionTest, KeepsDeclaredTablesAsJsonMergedAcrossFiles) {
   Result<Catalog> catalog = ParseCatalog(files);
   ASSERT_TRUE(catalog.has_value()) << catalog.error().ToString();
 
-  EXPECT_THAT(catalog->extension_tables(),
-              ElementsAre("sample_measure", "sample_model", "rating_model", "list", "measure",
-                          "check_settings", "working_calendar", "holiday", "due_process",
-                          "data_quality"));
+  EXPECT_THAT(
+      catalog->extension_tables(),
+      ElementsAre("sample_measure", "sample_model", "rating_model", "list", "measure",
+                  "check_settings", "working_calendar", "holiday", "due_process", "data_quality"));
   const JsonValue* measures = catalog->extension("sample_measure");
   ASSERT_NE(measures, nullptr);
   EXPECT_EQ(ToJson(*measures), R"([{"key":"procurement_ban","years":[1,3],"since":"2024-01-01"},)"

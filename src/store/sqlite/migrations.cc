@@ -283,10 +283,9 @@ CREATE INDEX access_log_by_subject ON access_log (subject_id, id);
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
-  static const std::vector<std::string_view> migrations = {kCreditFiles, kBatchesAndTokens,
-                                                           kAuditLog, kDueProcess,
-                                                           kCreditChecks, kCertificates,
-                                                           kAccountsAndAccessLog};
+  static const std::vector<std::string_view> migrations = {
+      kCreditFiles,  kBatchesAndTokens,    kAuditLog, kDueProcess, kCreditChecks,
+      kCertificates, kAccountsAndAccessLog};
   return migrations;
 }
 
