@@ -14,22 +14,6 @@ using http::Method;
 using http::Request;
 using http::Response;
 
-// Every current record of a subject, in pages (ListRecords bounds one page).
-Result<std::vector<store::Record>> AllRecords(store::Store& store, int64_t subject_id) {
-  std::vector<store::Record> records;
-  store::RecordQuery query;
-  query.subject_id = subject_id;
-  query.limit = 1000;
-  for (;;) {
-    CREDENCE_ASSIGN_OR_RETURN(store::Page<store::Record> page, store.ListRecords(query));
-    int64_t got = static_cast<int64_t>(page.items.size());
-    for (store::Record& record : page.items) records.push_back(std::move(record));
-    query.offset += got;
-    if (got == 0 || query.offset >= page.total) break;
-  }
-  return records;
-}
-
 // Leaves out of a rating every contribution resting on a record the public does not see on the
 // as-of day, with the top factors and what-ifs citing it. Score, level and caps stay: they are
 // the rating; only the explanation would disclose the hidden record.
@@ -58,6 +42,16 @@ void KeepPublicReasons(rating::Rating& rating, const std::unordered_set<int64_t>
   rating.what_if = std::move(what_if);
 }
 
+// The records of a subject the public does not see on a day.
+std::unordered_set<int64_t> HiddenRecords(Services& s, const store::Subject& subject,
+                                          std::span<const store::Record> records, Date day) {
+  std::unordered_set<int64_t> hidden;
+  for (const store::Record& record : records) {
+    if (!lifecycle::IsPublicOn(record, *s.catalog, subject.kind, day)) hidden.insert(record.id);
+  }
+  return hidden;
+}
+
 }  // namespace
 
 Result<std::optional<rating::Rating>> RateSubject(Services& s, const auth::Principal& viewer,
@@ -65,40 +59,48 @@ Result<std::optional<rating::Rating>> RateSubject(Services& s, const auth::Princ
   if (s.rating_models == nullptr || s.lists == nullptr) {
     return Fail(Error::Unavailable("ratings are not configured on this server"));
   }
-  CREDENCE_ASSIGN_OR_RETURN(std::vector<store::Record> records, AllRecords(*s.store, subject.id));
+  CREDENCE_ASSIGN_OR_RETURN(std::vector<store::Record> records,
+                            rating::LoadSubjectRecords(*s.store, subject.id));
   rating::SubjectRater rater(*s.catalog, *s.rating_models, *s.lists);
   rating::Rating rating;
   if (!rater.Rate(subject, records, as_of, rating)) return std::optional<rating::Rating>();
   if (!s.files->SeesFullFile(viewer, subject)) {
-    std::unordered_set<int64_t> hidden;
-    for (const store::Record& record : records) {
-      if (!lifecycle::IsPublicOn(record, *s.catalog, subject.kind, as_of)) {
-        hidden.insert(record.id);
-      }
-    }
-    KeepPublicReasons(rating, hidden);
+    KeepPublicReasons(rating, HiddenRecords(s, subject, records, as_of));
   }
   return std::optional<rating::Rating>(std::move(rating));
 }
 
 namespace {
 
-Result<Response> GetRating(Services& s, const Request& request) {
-  CREDENCE_ASSIGN_OR_RETURN(auth::Principal viewer, Caller(s, request));
-  Date as_of = s.clock->Today();
-  if (auto at = request.Query("at"); at && !at->empty()) {
-    if (viewer.is_public() || viewer.role == auth::Role::kSubject) {
-      return Fail(
-          Error::PermissionDenied("only authorised departments, operators, lenders and "
-                                  "auditors may rate another day (at)"));
+// A stored rating's JSON with the reasons this viewer may not see left out, as RateSubject
+// would have given it: the elements of contributions, top_factors and what_if whose record the
+// public does not see on the rating's day.
+Result<std::string> PublicStoredRating(Services& s, const auth::Principal& viewer,
+                                       const store::Subject& subject,
+                                       const store::StoredRating& stored) {
+  if (s.files->SeesFullFile(viewer, subject)) return stored.json;
+  CREDENCE_ASSIGN_OR_RETURN(std::vector<store::Record> records,
+                            rating::LoadSubjectRecords(*s.store, subject.id));
+  std::unordered_set<int64_t> hidden = HiddenRecords(s, subject, records, stored.as_of);
+  if (hidden.empty()) return stored.json;
+  CREDENCE_ASSIGN_OR_RETURN(JsonValue rating, ParseJson(stored.json));
+  if (!rating.is_object()) return Fail(Error::Internal("a stored rating is not a JSON object"));
+  for (auto& [key, value] : rating.as_object()) {
+    if ((key != "contributions" && key != "top_factors" && key != "what_if") || !value.is_array()) {
+      continue;
     }
-    auto day = Date::Parse(*at);
-    if (!day) {
-      return Fail(Error::InvalidArgument(
-          "parameter", fmt::format("at must be a date YYYY-MM-DD, not '{}'", *at)));
-    }
-    as_of = *day;
+    JsonValue::Array& items = value.as_array();
+    std::erase_if(items, [&](const JsonValue& item) {
+      const JsonValue* id = item.FindPath("record.id");
+      return id != nullptr && id->is_number() && hidden.contains(id->as_int());
+    });
   }
+  return ToJson(rating);
+}
+
+// The subject of a rating route, refused where the viewer may not see its rating.
+Result<store::Subject> RatedSubject(Services& s, const auth::Principal& viewer,
+                                    const Request& request) {
   std::string_view code = request.Param("code");
   CREDENCE_ASSIGN_OR_RETURN(auto subject, s.store->FindSubjectByCode(ids::NormalizeCode(code)));
   if (!subject) return Fail(Error::NotFound(fmt::format("no credit file for code {}", code)));
@@ -107,12 +109,65 @@ Result<Response> GetRating(Services& s, const Request& request) {
   if (subject->kind == ids::SubjectKind::kPerson && !s.files->SeesFullFile(viewer, *subject)) {
     return Fail(Error::NotFound("ratings of natural persons are not public"));
   }
-  CREDENCE_ASSIGN_OR_RETURN(auto rating, RateSubject(s, viewer, *subject, as_of));
+  return std::move(*subject);
+}
+
+// The stored rating (kept current by re-rating after each ingest and daily); computed on read
+// for another day (?at=) or when none was stored yet.
+Result<Response> GetRating(Services& s, const Request& request) {
+  CREDENCE_ASSIGN_OR_RETURN(auth::Principal viewer, Caller(s, request));
+  std::optional<Date> at;
+  if (auto text = request.Query("at"); text && !text->empty()) {
+    if (viewer.is_public() || viewer.role == auth::Role::kSubject) {
+      return Fail(
+          Error::PermissionDenied("only authorised departments, operators, lenders and "
+                                  "auditors may rate another day (at)"));
+    }
+    auto day = Date::Parse(*text);
+    if (!day) {
+      return Fail(Error::InvalidArgument(
+          "parameter", fmt::format("at must be a date YYYY-MM-DD, not '{}'", *text)));
+    }
+    at = *day;
+  }
+  CREDENCE_ASSIGN_OR_RETURN(store::Subject subject, RatedSubject(s, viewer, request));
+  if (!at) {
+    CREDENCE_ASSIGN_OR_RETURN(auto stored, s.store->GetRating(subject.id));
+    if (stored) {
+      CREDENCE_ASSIGN_OR_RETURN(std::string json, PublicStoredRating(s, viewer, subject, *stored));
+      return Response::Json(std::move(json));
+    }
+  }
+  CREDENCE_ASSIGN_OR_RETURN(auto rating,
+                            RateSubject(s, viewer, subject, at.value_or(s.clock->Today())));
   if (!rating) {
     return Fail(Error::NotFound(
-        fmt::format("the policy rates no subject of kind {}", ids::SubjectKindKey(subject->kind))));
+        fmt::format("the policy rates no subject of kind {}", ids::SubjectKindKey(subject.kind))));
   }
   return Response::Json(rating::RatingJson(*rating));
+}
+
+// The changes of the stored rating, newest first: the day, score, level, model and digest.
+Result<Response> GetRatingHistory(Services& s, const Request& request) {
+  CREDENCE_ASSIGN_OR_RETURN(auth::Principal viewer, Caller(s, request));
+  CREDENCE_ASSIGN_OR_RETURN(Paging paging, ParsePaging(request));
+  CREDENCE_ASSIGN_OR_RETURN(store::Subject subject, RatedSubject(s, viewer, request));
+  CREDENCE_ASSIGN_OR_RETURN(auto page,
+                            s.store->ListRatingHistory(subject.id, paging.offset, paging.limit));
+  JsonWriter json;
+  WritePageEnvelopeStart(json);
+  for (const store::RatingChange& change : page.items) {
+    json.StartObject()
+        .Field("as_of", change.as_of.ToString() + "T00:00:00Z")
+        .Field("score", static_cast<int64_t>(change.score))
+        .Field("level", change.level)
+        .Field("model_version", change.model_version)
+        .Field("digest", change.digest)
+        .EndObject();
+  }
+  WritePageEnvelopeEnd(json, page.total, page.offset, page.limit);
+  json.Field("code", subject.code).EndObject();
+  return Response::Json(json.Take());
 }
 
 }  // namespace
@@ -121,6 +176,8 @@ void RegisterRatingRoutes(http::Router& router, Services& services) {
   Services* s = &services;
   router.Add(Method::kGet, "/api/v1/subjects/{code}/rating",
              [s](const Request& r) { return Handle([&] { return GetRating(*s, r); }); });
+  router.Add(Method::kGet, "/api/v1/subjects/{code}/rating/history",
+             [s](const Request& r) { return Handle([&] { return GetRatingHistory(*s, r); }); });
 }
 
 }  // namespace credence::api

@@ -342,12 +342,18 @@ class SubjectRater {
   bool Rate(const store::Subject& subject, std::span<const store::Record> records, Date as_of,
             Rating& out);
 
+  // The keys of the public lists the subject was on (active memberships of public lists,
+  // published for the subject's kind) in the last Rate that returned true: sorted, no repeats.
+  // Valid until the next Rate.
+  const std::vector<std::string_view>& public_lists() const { return public_lists_; }
+
  private:
   const policy::Catalog& catalog_;
   const RatingModels& models_;
   const lists::ListCatalog& lists_;
   std::vector<RatingRecord> records_;
   std::vector<RatingMembership> memberships_;
+  std::vector<std::string_view> public_lists_;
 };
 
 // The explanation of one contribution in plain words, placeholders filled.
@@ -391,5 +397,61 @@ class RatingDigest {
   int64_t count_ = 0;
   bool in_order_ = true;
 };
+
+// --- Stored ratings: what the API serves (store::Store::GetRating) ---
+//
+// Ratings are stored by the bulk run (RateAll, `credence rate --all` and the daily job of
+// `credence serve`) and by RatingUpdater after each committed ingest batch. The stored JSON is
+// the full RatingJson; public views leave out the reasons resting on records the public does
+// not see (the API does, on read). The history gets an entry whenever the score or level
+// changed (store::WriteTxn::PutRatings).
+
+// The stored form of a rating: its JSON, the SHA-256 of the JSON as digest, and the public lists
+// the subject is on (SubjectRater::public_lists).
+store::StoredRating ToStoredRating(int64_t subject_id, const Rating& rating, std::string json,
+                                   std::span<const std::string_view> public_lists);
+
+// Every current record version of a subject, read from the store in pages.
+Result<std::vector<store::Record>> LoadSubjectRecords(store::Store& store, int64_t subject_id);
+
+struct RerateCounts {
+  int64_t subjects = 0;  // asked for and found
+  int64_t rated = 0;     // rated and stored (the policy rates their kind)
+  int64_t changed = 0;   // whose score or level changed (history entries written)
+};
+
+// Re-rates subjects from the store and stores their ratings in one write transaction: after an
+// ingest batch commits, for the subjects it touched. Thread-safe (calls are serialised); the
+// store, catalog, models and lists must outlive it.
+class RatingUpdater {
+ public:
+  RatingUpdater(store::Store& store, const policy::Catalog& catalog, const RatingModels& models,
+                const lists::ListCatalog& lists);
+  ~RatingUpdater();
+
+  // Unknown ids are skipped; repeated ids are rated once.
+  Result<RerateCounts> Rerate(std::span<const int64_t> subject_ids, Date as_of);
+
+ private:
+  struct State;
+  store::Store& store_;
+  std::unique_ptr<State> state_;
+};
+
+struct BulkRatingResult {
+  int64_t subjects = 0;  // rated
+  int64_t records = 0;   // current record versions read
+  int64_t per_level[5] = {};
+  int64_t changed = 0;  // history entries written (0 when the ratings were not stored)
+  std::string digest;   // RatingDigest::Hex of every rating
+};
+
+// Rates every subject as of a day from one ordered scan of the store, and, when store_ratings,
+// stores every rating (in transactions of at most 10,000 subjects, in subject id order, after
+// the scan). Deterministic: the same store content, policy and day give the same digest and
+// stored bytes.
+Result<BulkRatingResult> RateAll(store::Store& store, const policy::Catalog& catalog,
+                                 const RatingModels& models, const lists::ListCatalog& lists,
+                                 Date as_of, bool store_ratings);
 
 }  // namespace credence::rating

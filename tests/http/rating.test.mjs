@@ -73,6 +73,23 @@ test('the same records and day give identical bytes', async () => {
   assert.equal(a.text, b.text);
 });
 
+test('the rating is stored when the batch commits, equal to one computed on read', async () => {
+  const stored = await server.get(`/api/v1/subjects/${company}/rating`, { token: operator });
+  const computed = await server.get(`/api/v1/subjects/${company}/rating?at=2026-11-22`, { token: operator });
+  assert.equal(stored.status, 200, stored.text);
+  assert.equal(stored.text, computed.text);
+  const history = await server.get(`/api/v1/subjects/${company}/rating/history`);
+  assert.equal(history.status, 200, history.text);
+  assert.equal(history.json.code, company);
+  assert.equal(history.json.total, 1, history.text);
+  const [first] = history.json.items;
+  assert.equal(first.level, stored.json.level);
+  assert.equal(first.score, stored.json.score);
+  assert.equal(first.as_of, '2026-11-22T00:00:00Z');
+  assert.match(first.digest, /^[0-9a-f]{64}$/);
+  assert.equal(first.model_version, stored.json.model_version);
+});
+
 test('rating another day is for authorised roles only', async () => {
   const publicAt = await server.get(`/api/v1/subjects/${company}/rating?at=2026-01-01`);
   assert.equal(publicAt.status, 403);
@@ -91,6 +108,12 @@ test('a withdrawn record no longer counts', async () => {
   assert.equal(r.status, 200);
   assert.ok(!r.json.contributions.some((c) => c.record && c.record.source_ref === 'R-1'));
   assert.ok(!r.json.caps.some((cap) => cap.rule === 'serious_penalty_12_months'));
+  const history = await server.get(`/api/v1/subjects/${company}/rating/history?limit=1`);
+  assert.equal(history.json.total, 2, history.text);
+  assert.equal(history.json.items.length, 1);
+  assert.equal(history.json.items[0].level, r.json.level, 'newest first');
+  const unknown = await server.get(`/api/v1/subjects/${uscc('9133030299998888')}/rating/history`);
+  assert.equal(unknown.status, 404);
   assert.ok(r.json.score > capped.score, `${r.json.score} > ${capped.score}`);
 });
 
@@ -115,8 +138,10 @@ test('rate --all prints counts per level and a digest that only new records chan
     const counts = [...first.stdout.matchAll(/^\s+(A\+|A|B|C|D)\s+(\d+)$/gm)];
     assert.equal(counts.length, 5, first.stdout);
     assert.equal(counts.reduce((sum, m) => sum + Number(m[2]), 0), 300);
+    assert.match(first.stdout, /300 ratings stored, 300 changed/);
     const again = run(['rate', '--data', city, '--all', '--at', '2026-11-22', '--now', NOW]);
     assert.equal(digestOf(again.stdout), digestOf(first.stdout));
+    assert.match(again.stdout, /300 ratings stored, 0 changed/);
     const feed = join(city, 'penalty.ndjson');
     writeFileSync(feed, ndjson([penalty('RATE-1', company)]));
     run(['import', '--data', city, '--department', 'market_regulation', '--now', NOW, feed]);
