@@ -85,6 +85,9 @@ int Serve(const ServeOptions& options) {
         }
         rerated.Add(counts->rated);
       });
+  // Expiry and re-rating by the calendar, once a day (and at start, to catch up).
+  rating::DailyJob daily_job(*store, rating_updater, *clock, &metrics);
+  daily_job.Start(std::chrono::seconds(60));
   ingestor.OnCommitted([store, &index](const ingest::BatchReport& report) {
     // Keep name search current: re-index every subject whose file the batch touched.
     auto subjects = store->GetSubjects(report.touched_subjects);
@@ -412,27 +415,10 @@ int LifecycleRun(const StoreOptions& store_options, const std::string& at) {
   if (!today) return ExitWith(today.error());
   // --at runs as of the start of that day; otherwise now.
   Timestamp run_at = at.empty() ? context->clock->Now() : Timestamp::StartOfDayShanghai(*today);
-  constexpr int64_t kPage = 2000;  // records per write transaction
-  lifecycle::ExpiryCounts total;
-  int64_t after_id = 0;
-  while (true) {
-    auto heads = context->store->ListRecordsDueToExpire(*today, after_id, kPage);
-    if (!heads) return ExitWith(heads.error());
-    if (heads->empty()) break;
-    after_id = heads->back().id;
-    lifecycle::ExpiryPlan plan = lifecycle::PlanExpiry(*heads, *today);
-    auto txn = context->store->BeginWrite();
-    if (!txn) return ExitWith(txn.error());
-    auto counts = lifecycle::ApplyExpiry(**txn, plan.due, run_at, "cli");
-    if (!counts) return ExitWith(counts.error());
-    if (auto committed = (*txn)->Commit(); !committed) return ExitWith(committed.error());
-    total.planned += counts->planned;
-    total.expired += counts->expired;
-    total.skipped += counts->skipped;
-    if (static_cast<int64_t>(heads->size()) < kPage) break;
-  }
+  auto total = lifecycle::RunExpiry(*context->store, *today, run_at, "cli");
+  if (!total) return ExitWith(total.error());
   std::cout << fmt::format("lifecycle run as of {}: {} due, {} expired, {} skipped\n",
-                           today->ToString(), total.planned, total.expired, total.skipped);
+                           today->ToString(), total->planned, total->expired, total->skipped);
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "common/hash.h"
 #include "common/json.h"
@@ -345,6 +346,56 @@ TEST_F(StoredRatingsInStoreTest, BulkRatingIsDeterministicAndAgreesWithRerating)
   EXPECT_EQ(later->changed, 0);
   EXPECT_EQ((*store_->GetRating(company_.id))->as_of, kToday);
   EXPECT_EQ(store_->ListRatingHistory(company_.id, 0, 10)->total, 1);
+}
+
+TEST_F(StoredRatingsInStoreTest, TheDailyJobExpiresAndReratesOncePerDay) {
+  RatingUpdater updater(*store_, *catalog_, *models_, *lists_);
+  FixedClock clock(Noon(kToday));
+  MetricsRegistry metrics;
+  DailyJob job(*store_, updater, clock, &metrics);
+  auto first = job.RunIfDue();
+  ASSERT_TRUE(first) << first.error().ToString();
+  ASSERT_TRUE(*first) << "the first check runs the job";
+  EXPECT_EQ((*first)->day, kToday);
+  EXPECT_EQ((*first)->expiry.expired, 0);
+  EXPECT_EQ((*first)->rating.subjects, 2);
+  EXPECT_EQ((*first)->rating.changed, 2);
+  // Later the same day (the last second of it in Shanghai): nothing to do.
+  clock.Set(Timestamp::FromMicros(Timestamp::StartOfDayShanghai(kToday.AddDays(1)).micros() - 1));
+  EXPECT_FALSE(*job.RunIfDue());
+
+  // 2026-06-01 is the first day after the general penalty's publicity: it is stored as expired
+  // and the rating changes with the calendar alone.
+  clock.Set(Timestamp::StartOfDayShanghai(D("2026-06-01")));
+  auto later = job.RunIfDue();
+  ASSERT_TRUE(later && *later);
+  EXPECT_EQ((*later)->expiry.expired, 1);
+  EXPECT_EQ((*later)->rating.changed, 1) << "the company; the other subject is unchanged";
+  auto penalty = store_->GetRecord(records_[1].id);
+  ASSERT_TRUE(penalty && *penalty);
+  EXPECT_EQ((*penalty)->status, store::RecordStatus::kExpired);
+  EXPECT_EQ((*store_->GetRating(company_.id))->as_of, D("2026-06-01"));
+  std::string exposition = metrics.RenderPrometheus();
+  EXPECT_NE(exposition.find("credence_daily_runs_total 2"), std::string::npos) << exposition;
+  EXPECT_NE(exposition.find("credence_daily_expired 1"), std::string::npos) << exposition;
+  EXPECT_NE(exposition.find("credence_daily_rating_changes 1"), std::string::npos);
+}
+
+TEST_F(StoredRatingsInStoreTest, TheDailyJobThreadRunsAtStartAndStopsWhenDestroyed) {
+  RatingUpdater updater(*store_, *catalog_, *models_, *lists_);
+  FixedClock clock(Noon(kToday));
+  {
+    DailyJob job(*store_, updater, clock, nullptr);
+    job.Start(std::chrono::hours(1));
+    for (int i = 0; i < 500; ++i) {
+      auto stored = store_->GetRating(company_.id);
+      if (stored && *stored) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }  // joins without waiting for the hour
+  auto stored = store_->GetRating(company_.id);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->as_of, kToday);
 }
 
 }  // namespace

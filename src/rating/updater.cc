@@ -61,7 +61,10 @@ Result<std::vector<store::Record>> LoadSubjectRecords(store::Store& store, int64
 
 struct RatingUpdater::State {
   State(const policy::Catalog& catalog, const RatingModels& models, const lists::ListCatalog& lists)
-      : rater(catalog, models, lists) {}
+      : catalog(catalog), models(models), lists(lists), rater(catalog, models, lists) {}
+  const policy::Catalog& catalog;
+  const RatingModels& models;
+  const lists::ListCatalog& lists;
   std::mutex mutex;
   SubjectRater rater;
   Rating rating;
@@ -92,6 +95,11 @@ Result<RerateCounts> RatingUpdater::Rerate(std::span<const int64_t> subject_ids,
   counts.rated = static_cast<int64_t>(stored.size());
   CREDENCE_ASSIGN_OR_RETURN(counts.changed, PutInTransactions(store_, stored));
   return counts;
+}
+
+Result<BulkRatingResult> RatingUpdater::RerateAll(Date as_of) {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return RateAll(store_, state_->catalog, state_->models, state_->lists, as_of, true);
 }
 
 Result<BulkRatingResult> RateAll(store::Store& store, const policy::Catalog& catalog,
