@@ -1,6 +1,8 @@
 // Ratings: a subject's rating computed on read from its current records.
 #include <fmt/format.h>
 
+#include <array>
+#include <map>
 #include <unordered_set>
 
 #include "api/api_internal.h"
@@ -170,6 +172,55 @@ Result<Response> GetRatingHistory(Services& s, const Request& request) {
   return Response::Json(json.Take());
 }
 
+// Rating levels counted by county, industry and subject kind, from the stored ratings. The public
+// sees the ratings it may see: persons are left out for it.
+Result<Response> RatingStats(Services& s, const Request& request) {
+  CREDENCE_ASSIGN_OR_RETURN(auth::Principal viewer, Caller(s, request));
+  CREDENCE_ASSIGN_OR_RETURN(std::vector<store::RatingLevelCount> counts,
+                            s.store->CountRatingLevels());
+  using Levels = std::array<int64_t, std::size(rating::kAllLevels)>;
+  std::map<std::string, Levels> by_county, by_industry, by_kind;
+  Levels all{};
+  for (const store::RatingLevelCount& count : counts) {
+    if (count.kind == ids::SubjectKind::kPerson && viewer.is_public()) continue;
+    auto level = rating::ParseLevel(count.level);
+    if (!level) continue;
+    size_t index = static_cast<size_t>(*level);
+    by_county[count.region][index] += count.count;
+    by_industry[count.industry][index] += count.count;
+    by_kind[std::string(ids::SubjectKindKey(count.kind))][index] += count.count;
+    all[index] += count.count;
+  }
+  auto write_levels = [](JsonWriter& json, const Levels& levels) {
+    int64_t total = 0;
+    json.Key("levels").StartObject();
+    for (rating::Level level : rating::kAllLevels) {
+      json.Field(rating::LevelKey(level), levels[static_cast<size_t>(level)]);
+      total += levels[static_cast<size_t>(level)];
+    }
+    json.EndObject().Field("total", total);
+  };
+  auto write_groups = [&](JsonWriter& json, std::string_view key,
+                          const std::map<std::string, Levels>& groups, bool regions) {
+    json.Key(key).StartArray();
+    for (const auto& [group, levels] : groups) {
+      json.StartObject().Field("key", group);
+      if (regions) json.Field("name", ids::DivisionFullName(group));
+      write_levels(json, levels);
+      json.EndObject();
+    }
+    json.EndArray();
+  };
+  JsonWriter json;
+  json.StartObject();
+  write_levels(json, all);
+  write_groups(json, "by_county", by_county, true);
+  write_groups(json, "by_industry", by_industry, false);
+  write_groups(json, "by_kind", by_kind, false);
+  json.EndObject();
+  return Response::Json(json.Take());
+}
+
 }  // namespace
 
 void RegisterRatingRoutes(http::Router& router, Services& services) {
@@ -178,6 +229,8 @@ void RegisterRatingRoutes(http::Router& router, Services& services) {
              [s](const Request& r) { return Handle([&] { return GetRating(*s, r); }); });
   router.Add(Method::kGet, "/api/v1/subjects/{code}/rating/history",
              [s](const Request& r) { return Handle([&] { return GetRatingHistory(*s, r); }); });
+  router.Add(Method::kGet, "/api/v1/stats/ratings",
+             [s](const Request& r) { return Handle([&] { return RatingStats(*s, r); }); });
 }
 
 }  // namespace credence::api

@@ -197,6 +197,18 @@ struct ListMember {
   Date as_of;  // the day of the rating that saw the membership
 };
 
+struct ListMemberQuery {
+  std::string list;
+  // Empty: every member. Else those whose code starts with it (ASCII letters compared
+  // upper-cased) or whose name_norm contains it: callers normalise it (text::NormalizeName).
+  std::string search;
+  // False: persons match by their whole code only, never by name or part of a code (what the
+  // public may search for).
+  bool search_persons = true;
+  int64_t offset = 0;
+  int64_t limit = 20;
+};
+
 // Stored ratings counted per region, industry, subject kind and level.
 struct RatingLevelCount {
   std::string region;
@@ -327,11 +339,9 @@ class Store {
                                                        int64_t limit) {
     return Fail(Error::Unavailable("ListRatingHistory is not supported by this store"));
   }
-  // Subjects whose stored rating lists them on `list`, in code order, paged. A non-empty
-  // `search` keeps those whose code starts with it (as given) or whose name_norm contains it
-  // (callers normalise it with text::NormalizeName).
-  virtual Result<Page<ListMember>> ListListMembers(std::string_view list, std::string_view search,
-                                                   int64_t offset, int64_t limit) {
+  // Subjects whose stored rating lists them on query.list, in code order, paged (see
+  // ListMemberQuery).
+  virtual Result<Page<ListMember>> ListListMembers(const ListMemberQuery& query) {
     return Fail(Error::Unavailable("ListListMembers is not supported by this store"));
   }
   // Stored ratings counted by region, industry, kind and level, in that order of keys. Scans

@@ -1114,7 +1114,26 @@ TEST_P(StoreConformanceTest, RatingsAreReplacedAndTheirChangesKept) {
     ASSERT_TRUE(txn->Commit());
   }
   EXPECT_TRUE((*store_->GetRating(b))->lists.empty());
-  EXPECT_EQ(store_->ListListMembers("court_dishonest", "", 0, 10)->total, 0);
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "", true, 0, 10})->total, 0);
+}
+
+TEST_P(StoreConformanceTest, PersonsOnAListAreFoundByTheirWholeCodeOnlyWhenAsked) {
+  auto txn = Begin();
+  Subject person = MakeSubject("330302198503121234", "张测试");
+  person.kind = ids::SubjectKind::kPerson;
+  person.code_kind = ids::CodeKind::kResidentId;
+  ASSERT_TRUE(txn->InsertSubject(person));
+  std::vector<StoredRating> ratings = {
+      MakeRating(person.id, 300, "D", *Date::Parse("2026-03-01"), {"court_dishonest"})};
+  ASSERT_TRUE(txn->PutRatings(ratings));
+  ASSERT_TRUE(txn->Commit());
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "张测试", true, 0, 10})->total, 1);
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "3303021985", true, 0, 10})->total, 1);
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "张测试", false, 0, 10})->total, 0);
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "3303021985", false, 0, 10})->total, 0);
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "330302198503121234", false, 0, 10})->total,
+            1);
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "", false, 0, 10})->total, 1);
 }
 
 TEST_P(StoreConformanceTest, ListMembersAreSearchedAndPagedInCodeOrder) {
@@ -1132,32 +1151,35 @@ TEST_P(StoreConformanceTest, ListMembersAreSearchedAndPagedInCodeOrder) {
     ASSERT_TRUE(txn->PutRatings(ratings));
     ASSERT_TRUE(txn->Commit());
   }
-  auto all = store_->ListListMembers("court_dishonest", "", 0, 10);
+  auto all = store_->ListListMembers({"court_dishonest", "", true, 0, 10});
   ASSERT_TRUE(all) << all.error().ToString();
   EXPECT_EQ(all->total, 2);
   ASSERT_EQ(all->items.size(), 2u);
   EXPECT_EQ(all->items[0].subject.code, "91330302MA2AAAAA0X");
   EXPECT_EQ(all->items[1].subject.code, "91330302MA2CCCCC0X");
   EXPECT_EQ(all->items[0].as_of, day);
-  auto paged = store_->ListListMembers("court_dishonest", "", 1, 1);
+  auto paged = store_->ListListMembers({"court_dishonest", "", true, 1, 1});
   ASSERT_TRUE(paged);
   EXPECT_EQ(paged->total, 2);
   ASSERT_EQ(paged->items.size(), 1u);
   EXPECT_EQ(paged->items[0].subject.name, "丙贸易公司");
-  auto by_name = store_->ListListMembers("court_dishonest", "丙贸易", 0, 10);
+  auto by_name = store_->ListListMembers({"court_dishonest", "丙贸易", true, 0, 10});
   ASSERT_TRUE(by_name);
   ASSERT_EQ(by_name->items.size(), 1u);
   EXPECT_EQ(by_name->items[0].subject.id, ids[0]);
-  auto by_code = store_->ListListMembers("court_dishonest", "91330302MA2A", 0, 10);
+  auto by_code = store_->ListListMembers({"court_dishonest", "91330302MA2A", true, 0, 10});
   ASSERT_TRUE(by_code);
   ASSERT_EQ(by_code->items.size(), 1u);
   EXPECT_EQ(by_code->items[0].subject.id, ids[1]);
   // A code infix is no match: codes match from their start.
-  EXPECT_EQ(store_->ListListMembers("court_dishonest", "MA2A", 0, 10)->total, 0);
-  EXPECT_EQ(store_->ListListMembers("tax_grade_a", "", 0, 10)->total, 1);
-  EXPECT_EQ(store_->ListListMembers("no_such_list", "", 0, 10)->total, 0);
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "MA2A", true, 0, 10})->total, 0);
+  EXPECT_EQ(store_->ListListMembers({"tax_grade_a", "", true, 0, 10})->total, 1);
+  EXPECT_EQ(store_->ListListMembers({"no_such_list", "", true, 0, 10})->total, 0);
   // Hostile search text is only text.
-  EXPECT_EQ(store_->ListListMembers("court_dishonest", "' OR 1=1 --", 0, 10)->total, 0);
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "' OR 1=1 --", true, 0, 10})->total, 0);
+
+  // A lower-case code prefix matches too.
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "91330302ma2a", true, 0, 10})->total, 1);
 
   auto counts = store_->CountRatingLevels();
   ASSERT_TRUE(counts) << counts.error().ToString();

@@ -239,3 +239,60 @@ test('persons are rated for those who see their full file only; the court list s
   assert.equal(full.json.level, 'D');
   assert.ok(full.json.caps.some((cap) => cap.level === 'D'), full.text);
 });
+
+test('members of a public list are paged and searched by name or code; persons only by whole code', async () => {
+  const debtor = uscc('9133030255556666');
+  const person = residentId('33030219900101456');
+  const r = await server.post('/api/v1/ingest/batches', {
+    token: court, headers: { 'content-type': 'application/x-ndjson' },
+    body: ndjson([
+      { source_ref: '(2026)浙0302执21号', kind: 'dishonest_debtor', subject: { code: debtor, name: '温州市名单测试有限公司', kind: 'enterprise' },
+        decided_at: '2026-04-01', document_no: '(2026)浙0302执21号', ground: 1, legal_basis: '《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条第一项',
+        content: '被执行人有履行能力而拒不履行生效法律文书确定义务', authority: { name: '温州市鹿城区人民法院' } },
+      { source_ref: '(2026)浙0302执22号', kind: 'dishonest_debtor', subject: { code: person, name: '李名单' },
+        decided_at: '2026-04-02', document_no: '(2026)浙0302执22号', ground: 1, legal_basis: '《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条第一项',
+        content: '被执行人有履行能力而拒不履行生效法律文书确定义务', authority: { name: '温州市鹿城区人民法院' } },
+    ]),
+  });
+  assert.equal(r.json.accepted, 2, r.text);
+  const all = await server.get('/api/v1/lists/court_dishonest_debtor/members');
+  assert.equal(all.status, 200, all.text);
+  assert.equal(all.json.list, 'court_dishonest_debtor');
+  assert.equal(all.json.type, 'blacklist');
+  assert.ok(all.json.name.zh && all.json.name.en);
+  const codes = all.json.items.map((m) => m.code);
+  assert.ok(codes.includes(debtor), all.text);
+  assert.deepEqual([...codes].sort(), codes, 'code order');
+  assert.ok(!codes.includes(person), 'the public sees no full ID number');
+  const byName = await server.get(`/api/v1/lists/court_dishonest_debtor/members?q=${encodeURIComponent('名单测试')}`);
+  assert.deepEqual(byName.json.items.map((m) => m.code), [debtor], byName.text);
+  const byCode = await server.get(`/api/v1/lists/court_dishonest_debtor/members?q=${debtor.slice(0, 12).toLowerCase()}`);
+  assert.deepEqual(byCode.json.items.map((m) => m.code), [debtor], byCode.text);
+  const personByName = await server.get(`/api/v1/lists/court_dishonest_debtor/members?q=${encodeURIComponent('李名单')}`);
+  assert.equal(personByName.json.total, 0, personByName.text);
+  const personByCode = await server.get(`/api/v1/lists/court_dishonest_debtor/members?q=${person}`);
+  assert.equal(personByCode.json.total, 1, personByCode.text);
+  assert.notEqual(personByCode.json.items[0].code, person, 'masked');
+  const signedIn = await server.get(`/api/v1/lists/court_dishonest_debtor/members?q=${encodeURIComponent('李名单')}`, { token: operator });
+  assert.deepEqual(signedIn.json.items.map((m) => m.code), [person], signedIn.text);
+  const paged = await server.get('/api/v1/lists/court_dishonest_debtor/members?limit=1&offset=1');
+  assert.equal(paged.json.items.length, Math.min(1, all.json.total - 1));
+  assert.equal((await server.get('/api/v1/lists/no_such_list/members')).status, 404);
+  assert.equal((await server.get('/api/v1/lists/court_dishonest_debtor/members?limit=0')).status, 400);
+});
+
+test('rating statistics count levels by county, industry and kind; persons for signed-in roles', async () => {
+  const pub = await server.get('/api/v1/stats/ratings');
+  assert.equal(pub.status, 200, pub.text);
+  const sum = (levels) => Object.values(levels).reduce((a, b) => a + b, 0);
+  assert.equal(sum(pub.json.levels), pub.json.total);
+  for (const key of ['by_county', 'by_industry', 'by_kind']) {
+    assert.equal(pub.json[key].reduce((a, g) => a + g.total, 0), pub.json.total, key);
+  }
+  assert.ok(pub.json.by_county.every((g) => g.name.length > 0), pub.text);
+  assert.ok(!pub.json.by_kind.some((g) => g.key === 'person'), pub.text);
+  const full = await server.get('/api/v1/stats/ratings', { token: operator });
+  const persons = full.json.by_kind.find((g) => g.key === 'person');
+  assert.ok(persons && persons.levels.D >= 1, full.text);
+  assert.equal(full.json.total, pub.json.total + persons.total);
+});

@@ -739,8 +739,7 @@ class SqliteStore final : public Store {
   Result<std::optional<StoredRating>> GetRating(int64_t subject_id) override;
   Result<Page<RatingChange>> ListRatingHistory(int64_t subject_id, int64_t offset,
                                                int64_t limit) override;
-  Result<Page<ListMember>> ListListMembers(std::string_view list, std::string_view search,
-                                           int64_t offset, int64_t limit) override;
+  Result<Page<ListMember>> ListListMembers(const ListMemberQuery& query) override;
   Result<std::vector<RatingLevelCount>> CountRatingLevels() override;
   Result<std::optional<Batch>> GetBatch(int64_t id) override;
   Result<Page<Batch>> ListBatches(std::string_view department, int64_t offset,
@@ -1652,15 +1651,19 @@ Result<Page<RatingChange>> SqliteStore::ListRatingHistory(int64_t subject_id, in
 constexpr std::string_view kMemberColumns =
     "s.id, s.code, s.code_kind, s.kind, s.status, s.code_flagged, s.registered_on, s.region, "
     "s.industry, s.created_at, s.updated_at, s.name, s.name_norm, s.legal_representative, r.as_of";
-// ?1 list, ?2 search ('' for all).
+// ?1 list, ?2 search ('' for all), ?5 persons searchable (1) or by whole code only (0), ?6 the
+// kind code of persons.
 constexpr std::string_view kMembersWhere =
     " FROM rating_lists l JOIN subjects s ON s.id = l.subject_id JOIN ratings r ON r.subject_id "
-    "= l.subject_id WHERE l.list = ?1 AND (?2 = '' OR substr(s.code, 1, length(?2)) = ?2 OR "
-    "instr(s.name_norm, ?2) > 0)";
+    "= l.subject_id WHERE l.list = ?1 AND (?2 = '' OR (?5 OR s.kind != ?6) AND "
+    "(substr(s.code, 1, length(?2)) = upper(?2) OR instr(s.name_norm, ?2) > 0) OR s.code = "
+    "upper(?2))";
 
-Result<Page<ListMember>> SqliteStore::ListListMembers(std::string_view list,
-                                                      std::string_view search, int64_t offset,
-                                                      int64_t limit) {
+Result<Page<ListMember>> SqliteStore::ListListMembers(const ListMemberQuery& request) {
+  const std::string& list = request.list;
+  const std::string& search = request.search;
+  int64_t offset = request.offset;
+  int64_t limit = request.limit;
   CREDENCE_RETURN_IF_ERROR(CheckPaging(offset, limit));
   CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
   ReadTransaction snapshot(*reader);
@@ -1673,6 +1676,8 @@ Result<Page<ListMember>> SqliteStore::ListListMembers(std::string_view list,
                               reader->Prepare(Sql({"SELECT count(*)", kMembersWhere})));
     count.BindText(1, list);
     count.BindText(2, search);
+    count.BindBool(5, request.search_persons);
+    count.BindInt(6, kSubjectKindCodes.Code(ids::SubjectKind::kPerson));
     CREDENCE_RETURN_IF_ERROR(count.Step());
     page.total = count.ColumnInt(0);
   }
@@ -1683,6 +1688,8 @@ Result<Page<ListMember>> SqliteStore::ListListMembers(std::string_view list,
   query.BindText(2, search);
   query.BindInt(3, limit);
   query.BindInt(4, offset);
+  query.BindBool(5, request.search_persons);
+  query.BindInt(6, kSubjectKindCodes.Code(ids::SubjectKind::kPerson));
   for (;;) {
     CREDENCE_ASSIGN_OR_RETURN(bool row, query.Step());
     if (!row) break;
