@@ -1,6 +1,9 @@
 // Lists: the definitions of the red lists and blacklists of the policy.
+#include <fmt/format.h>
+
 #include "api/api_internal.h"
 #include "lists/lists.h"
+#include "text/text.h"
 
 namespace credence::api {
 namespace {
@@ -55,12 +58,56 @@ Result<Response> ListLists(Services& s, const Request& request) {
   return Response::Json(json.Take());
 }
 
+// The members of a public list, as the stored ratings saw them, in code order. Natural persons'
+// ID numbers are masked for those who may not see their files, and the public finds persons by
+// their whole ID number only.
+Result<Response> ListMembers(Services& s, const Request& request) {
+  CREDENCE_ASSIGN_OR_RETURN(auth::Principal viewer, Caller(s, request));
+  CREDENCE_ASSIGN_OR_RETURN(Paging paging, ParsePaging(request));
+  if (s.lists == nullptr) return Fail(Error::Unavailable("lists are not configured"));
+  std::string_view key = request.Param("list");
+  const lists::ListDefinition* list = s.lists->Find(key);
+  if (list == nullptr || !list->is_public) {
+    return Fail(Error::NotFound(fmt::format("no public list {}", key)));
+  }
+  std::string_view q = request.Query("q").value_or("");
+  if (q.size() > 200)
+    return Fail(Error::InvalidArgument("parameter", "q is longer than 200 bytes"));
+  store::ListMemberQuery query;
+  query.list = list->key;
+  query.search = text::NormalizeName(q);
+  query.search_persons = !viewer.is_public();
+  query.offset = paging.offset;
+  query.limit = paging.limit;
+  CREDENCE_ASSIGN_OR_RETURN(auto page, s.store->ListListMembers(query));
+  JsonWriter json;
+  WritePageEnvelopeStart(json);
+  for (const store::ListMember& member : page.items) {
+    store::Subject subject = s.files->Redact(viewer, member.subject);
+    json.StartObject()
+        .Field("code", subject.code)
+        .Field("name", subject.name)
+        .Field("kind", ids::SubjectKindKey(subject.kind))
+        .Field("region", subject.region)
+        .Field("region_name", ids::DivisionFullName(subject.region))
+        .Field("as_of", member.as_of.ToString())
+        .EndObject();
+  }
+  WritePageEnvelopeEnd(json, page.total, page.offset, page.limit);
+  json.Field("list", list->key).Key("name");
+  WriteText(json, list->name);
+  json.Field("type", lists::ListTypeKey(list->type)).EndObject();
+  return Response::Json(json.Take());
+}
+
 }  // namespace
 
 void RegisterListRoutes(http::Router& router, Services& services) {
   Services* s = &services;
   router.Add(Method::kGet, "/api/v1/lists",
              [s](const Request& r) { return Handle([&] { return ListLists(*s, r); }); });
+  router.Add(Method::kGet, "/api/v1/lists/{list}/members",
+             [s](const Request& r) { return Handle([&] { return ListMembers(*s, r); }); });
 }
 
 }  // namespace credence::api

@@ -68,9 +68,37 @@ int Serve(const ServeOptions& options) {
   if (auto loaded = index.Load(*context->store); !loaded) return ExitWith(loaded.error());
   LogInfo("search.loaded", {{"subjects", static_cast<int64_t>(index.size())},
                             {"bytes", static_cast<int64_t>(index.MemoryBytes())}});
+  auto lists = lists::ListCatalog::Load(context->catalog);
+  if (!lists) return ExitWith(lists.error());
+  auto rating_models = rating::LoadRatingModels(context->catalog);
+  if (!rating_models) return ExitWith(rating_models.error());
   ingest::Ingestor ingestor(*context->store, context->catalog, *context->clock);
   ingestor.SetMetrics(&metrics);
   store::Store* store = context->store.get();
+  rating::RatingUpdater rating_updater(*store, context->catalog, *rating_models, *lists);
+  Histogram& rerate_seconds = metrics.GetHistogram(
+      "credence_rerate_seconds", "re-rating the subjects of a committed ingest batch");
+  Counter& rerated = metrics.GetCounter("credence_ratings_rerated_total",
+                                        "subjects re-rated after ingest batches");
+  const Clock* clock = context->clock.get();
+  // Re-rates the subjects of a committed batch before the ingest replies: the new ratings are
+  // visible as soon as the reply is.
+  ingestor.OnCommitted(
+      [&rating_updater, &rerate_seconds, &rerated, clock](const ingest::BatchReport& report) {
+        if (report.touched_subjects.empty()) return;
+        auto started = std::chrono::steady_clock::now();
+        auto counts = rating_updater.Rerate(report.touched_subjects, clock->Today());
+        rerate_seconds.Observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        if (!counts) {
+          LogError("rating.rerate_failed", {{"message", counts.error().message()}});
+          return;
+        }
+        rerated.Add(counts->rated);
+      });
+  // Expiry and re-rating by the calendar, once a day (and at start, to catch up).
+  rating::DailyJob daily_job(*store, rating_updater, *clock, &metrics);
+  daily_job.Start(std::chrono::seconds(60));
   ingestor.OnCommitted([store, &index](const ingest::BatchReport& report) {
     // Keep name search current: re-index every subject whose file the batch touched.
     auto subjects = store->GetSubjects(report.touched_subjects);
@@ -83,10 +111,6 @@ int Serve(const ServeOptions& options) {
     }
   });
   files::CreditFiles credit_files(*context->store, context->catalog, *context->clock, &subjects);
-  auto lists = lists::ListCatalog::Load(context->catalog);
-  if (!lists) return ExitWith(lists.error());
-  auto rating_models = rating::LoadRatingModels(context->catalog);
-  if (!rating_models) return ExitWith(rating_models.error());
   auto quality_settings = quality::LoadQualitySettings(context->catalog);
   if (!quality_settings) return ExitWith(quality_settings.error());
 
@@ -101,11 +125,13 @@ int Serve(const ServeOptions& options) {
   dueprocess::DueProcess due_process(*context->store, context->catalog, *calendar,
                                      *dueprocess_settings, ingestor, *context->clock,
                                      fs::path(options.store.data_dir) / "attachments");
-  // Ratings are computed on read, and an objection, restoration or commitment changes no name:
-  // a changed file needs only to be said in the log. A stored rating or a cache is refreshed
-  // from here.
-  due_process.OnFileChanged([](int64_t subject_id) {
-    LogInfo("file.changed", {{"subject", subject_id}, {"by", std::string("dueprocess")}});
+  // A decided objection or restoration changes the file: its stored rating follows at once.
+  due_process.OnFileChanged([&rating_updater, clock](int64_t subject_id) {
+    std::vector<int64_t> changed = {subject_id};
+    if (auto counts = rating_updater.Rerate(changed, clock->Today()); !counts) {
+      LogError("rating.rerate_failed",
+               {{"message", counts.error().message()}, {"subject", subject_id}});
+    }
   });
   auto measures = checks::MeasureCatalog::Load(context->catalog, *lists);
   if (!measures) return ExitWith(measures.error());
@@ -361,11 +387,10 @@ int PolicyCheck(const std::string& dir) {
 
 // --- credence rate ---
 
-// Rates every subject from one ordered scan of the records, joined with the subjects in id
-// order. The digest needs code order, so (code, json) pairs are kept in memory and sorted before
-// digesting: about 100 bytes of code and strings plus 0.5-2 KB of JSON per subject (some 1-2 GB
-// for a million subjects with full explanations).
-int Rate(const StoreOptions& store_options, bool all, const std::string& at, bool bench) {
+// Rates every subject (rating::RateAll) and stores the ratings unless dry_run; the digest is
+// printed last so that two runs can be compared.
+int Rate(const StoreOptions& store_options, bool all, const std::string& at, bool bench,
+         bool dry_run) {
   if (!all) return ExitWith(Error::InvalidArgument("option", "rate needs --all"));
   auto context = OpenContext(store_options);
   if (!context) return ExitWith(context.error());
@@ -378,55 +403,19 @@ int Rate(const StoreOptions& store_options, bool all, const std::string& at, boo
   store::Store& store = *context->store;
 
   auto started = std::chrono::steady_clock::now();
-  std::vector<store::Subject> subjects;
-  if (auto scanned = store.ScanSubjects(
-          0, -1, [&](const store::Subject& subject) { subjects.push_back(subject); });
-      !scanned) {
-    return ExitWith(scanned.error());
-  }
-  rating::SubjectRater rater(context->catalog, *models, *lists);
-  rating::Rating rating;
-  std::vector<std::pair<std::string, std::string>> rated;  // (code, json)
-  rated.reserve(subjects.size());
-  int64_t per_level[5] = {};
-  int64_t record_count = 0;
-  size_t next_subject = 0;
-  std::vector<store::Record> records;
-  // Rates every subject before `until_id` (exclusive) with the records gathered so far, which
-  // belong to the last of them.
-  auto rate_up_to = [&](int64_t until_id) {
-    while (next_subject < subjects.size() && subjects[next_subject].id < until_id) {
-      const store::Subject& subject = subjects[next_subject++];
-      std::span<const store::Record> own;
-      if (!records.empty() && records.front().subject_id == subject.id) own = records;
-      if (rater.Rate(subject, own, *as_of, rating)) {
-        ++per_level[static_cast<int>(rating.level)];
-        rated.emplace_back(subject.code, rating::RatingJson(rating));
-      }
-    }
-  };
-  auto scanned = store.ScanRecordsBySubject([&](const store::Record& record) -> Status {
-    ++record_count;
-    if (!records.empty() && records.front().subject_id != record.subject_id) {
-      rate_up_to(records.front().subject_id + 1);
-      records.clear();
-    }
-    if (records.empty()) rate_up_to(record.subject_id);
-    records.push_back(record);
-    return OkStatus();
-  });
-  if (!scanned) return ExitWith(scanned.error());
-  rate_up_to(std::numeric_limits<int64_t>::max());
-  std::sort(rated.begin(), rated.end());
-  rating::RatingDigest digest;
-  for (const auto& [code, json] : rated) digest.Add(code, json);
+  auto result = rating::RateAll(store, context->catalog, *models, *lists, *as_of, !dry_run);
+  if (!result) return ExitWith(result.error());
+  int64_t record_count = result->records;
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << fmt::format("as of {}: {} subjects rated ({} records)\n", as_of->ToString(),
-                           rated.size(), record_count);
+                           result->subjects, record_count);
   for (rating::Level level : rating::kAllLevels) {
     std::cout << fmt::format("  {:<2} {}\n", rating::LevelKey(level),
-                             per_level[static_cast<int>(level)]);
+                             result->per_level[static_cast<int>(level)]);
+  }
+  if (!dry_run) {
+    std::cout << fmt::format("{} ratings stored, {} changed\n", result->subjects, result->changed);
   }
   std::cout << fmt::format("{:.0f} records/s, {:.2f} s\n",
                            seconds > 0 ? record_count / seconds : 0.0, seconds);
@@ -458,7 +447,7 @@ int Rate(const StoreOptions& store_options, bool all, const std::string& at, boo
               << fmt::format("RESULT rate_vs_store_read={:.3f}\n",
                              read_per_s > 0 ? rate_per_s / read_per_s : 0.0);
   }
-  std::cout << "digest " << digest.Hex() << "\n";
+  std::cout << "digest " << result->digest << "\n";
   return 0;
 }
 
@@ -471,27 +460,10 @@ int LifecycleRun(const StoreOptions& store_options, const std::string& at) {
   if (!today) return ExitWith(today.error());
   // --at runs as of the start of that day; otherwise now.
   Timestamp run_at = at.empty() ? context->clock->Now() : Timestamp::StartOfDayShanghai(*today);
-  constexpr int64_t kPage = 2000;  // records per write transaction
-  lifecycle::ExpiryCounts total;
-  int64_t after_id = 0;
-  while (true) {
-    auto heads = context->store->ListRecordsDueToExpire(*today, after_id, kPage);
-    if (!heads) return ExitWith(heads.error());
-    if (heads->empty()) break;
-    after_id = heads->back().id;
-    lifecycle::ExpiryPlan plan = lifecycle::PlanExpiry(*heads, *today);
-    auto txn = context->store->BeginWrite();
-    if (!txn) return ExitWith(txn.error());
-    auto counts = lifecycle::ApplyExpiry(**txn, plan.due, run_at, "cli");
-    if (!counts) return ExitWith(counts.error());
-    if (auto committed = (*txn)->Commit(); !committed) return ExitWith(committed.error());
-    total.planned += counts->planned;
-    total.expired += counts->expired;
-    total.skipped += counts->skipped;
-    if (static_cast<int64_t>(heads->size()) < kPage) break;
-  }
+  auto total = lifecycle::RunExpiry(*context->store, *today, run_at, "cli");
+  if (!total) return ExitWith(total.error());
   std::cout << fmt::format("lifecycle run as of {}: {} due, {} expired, {} skipped\n",
-                           today->ToString(), total.planned, total.expired, total.skipped);
+                           today->ToString(), total->planned, total->expired, total->skipped);
   return 0;
 }
 
@@ -584,16 +556,18 @@ int Run(int argc, char** argv) {
   StoreOptions rate_store;
   bool rate_all = false;
   bool rate_bench = false;
+  bool rate_dry_run = false;
   std::string rate_at;
   CLI::App* rate_cmd = app.add_subcommand("rate", "rate subjects (digest printed last)");
   rate_store.AddTo(rate_cmd);
   rate_cmd->add_flag("--all", rate_all, "rate every subject");
   rate_cmd->add_flag("--bench", rate_bench,
                      "also time a plain in-memory scan of the records (RESULT lines)");
+  rate_cmd->add_flag("--dry-run", rate_dry_run, "rate and print the digest, store nothing");
   rate_cmd->add_option("--at", rate_at, "rate as of this day, YYYY-MM-DD (default: today)");
   rate_cmd->callback([&] {
     SetLogFormat("text");
-    status = Rate(rate_store, rate_all, rate_at, rate_bench);
+    status = Rate(rate_store, rate_all, rate_at, rate_bench, rate_dry_run);
   });
 
   CLI::App* lifecycle_cmd = app.add_subcommand("lifecycle", "the publicity lifecycle");

@@ -668,6 +668,8 @@ Result<BatchReport> Ingestor::Submit(const BatchInput& input, const ProgressFn& 
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   CREDENCE_RETURN_IF_ERROR(writer.Finish(batch, seconds));
+  // The transaction is over: observers may begin their own (re-rating stores ratings).
+  txn.reset();
 
   if (batches_ != nullptr) {
     batches_->Add();

@@ -140,7 +140,8 @@ std::string BatchReportJson(const BatchReport& report);
 
 // Called as a batch proceeds: rows parsed so far and the total when known.
 using ProgressFn = std::function<void(int64_t rows_done, int64_t bytes_done, int64_t bytes_total)>;
-// Called after each committed batch (to update the search index, re-rate subjects, ...).
+// Called after each committed batch (to update the search index, re-rate subjects, ...), on the
+// submitting thread, once the batch's write transaction is gone: an observer may write.
 using CommittedFn = std::function<void(const BatchReport& report)>;
 
 // How a batch is processed; the defaults suit production. Results never depend on these.

@@ -330,4 +330,26 @@ Result<ExpiryCounts> ApplyExpiry(store::WriteTxn& txn, std::span<const DueRecord
   return counts;
 }
 
+Result<ExpiryCounts> RunExpiry(store::Store& store, Date today, Timestamp at,
+                               std::string_view actor, std::vector<int64_t>* touched) {
+  constexpr int64_t kPage = 2000;  // records per write transaction
+  ExpiryCounts total;
+  int64_t after_id = 0;
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(std::vector<store::RecordHead> heads,
+                              store.ListRecordsDueToExpire(today, after_id, kPage));
+    if (heads.empty()) break;
+    after_id = heads.back().id;
+    ExpiryPlan plan = PlanExpiry(heads, today);
+    CREDENCE_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> txn, store.BeginWrite());
+    CREDENCE_ASSIGN_OR_RETURN(ExpiryCounts counts, ApplyExpiry(*txn, plan.due, at, actor, touched));
+    CREDENCE_RETURN_IF_ERROR(txn->Commit());
+    total.planned += counts.planned;
+    total.expired += counts.expired;
+    total.skipped += counts.skipped;
+    if (static_cast<int64_t>(heads.size()) < kPage) break;
+  }
+  return total;
+}
+
 }  // namespace credence::lifecycle

@@ -228,4 +228,11 @@ Result<ExpiryCounts> ApplyExpiry(store::WriteTxn& txn, std::span<const DueRecord
                                  std::string_view actor,
                                  std::vector<int64_t>* written_subjects = nullptr);
 
+// The expiry job: pages through the records due on `today` (Store::ListRecordsDueToExpire, 2,000
+// per write transaction) and applies ApplyExpiry to each page, committing it. `touched`, when
+// not null, receives the subjects written. Used by `credence lifecycle run` and the daily job of
+// `credence serve`.
+Result<ExpiryCounts> RunExpiry(store::Store& store, Date today, Timestamp at,
+                               std::string_view actor, std::vector<int64_t>* touched = nullptr);
+
 }  // namespace credence::lifecycle

@@ -52,6 +52,7 @@
 // by one thread at a time.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -61,8 +62,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/metrics.h"
 #include "common/result.h"
 #include "common/time.h"
+#include "lifecycle/lifecycle.h"
 #include "lists/lists.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -342,12 +345,18 @@ class SubjectRater {
   bool Rate(const store::Subject& subject, std::span<const store::Record> records, Date as_of,
             Rating& out);
 
+  // The keys of the public lists the subject was on (active memberships of public lists,
+  // published for the subject's kind) in the last Rate that returned true: sorted, no repeats.
+  // Valid until the next Rate.
+  const std::vector<std::string_view>& public_lists() const { return public_lists_; }
+
  private:
   const policy::Catalog& catalog_;
   const RatingModels& models_;
   const lists::ListCatalog& lists_;
   std::vector<RatingRecord> records_;
   std::vector<RatingMembership> memberships_;
+  std::vector<std::string_view> public_lists_;
 };
 
 // The explanation of one contribution in plain words, placeholders filled.
@@ -390,6 +399,103 @@ class RatingDigest {
   std::string last_code_;
   int64_t count_ = 0;
   bool in_order_ = true;
+};
+
+// --- Stored ratings: what the API serves (store::Store::GetRating) ---
+//
+// Ratings are stored by the bulk run (RateAll, `credence rate --all` and the daily job of
+// `credence serve`) and by RatingUpdater after each committed ingest batch. The stored JSON is
+// the full RatingJson; public views leave out the reasons resting on records the public does
+// not see (the API does, on read). The history gets an entry whenever the score or level
+// changed (store::WriteTxn::PutRatings).
+
+// The stored form of a rating: its JSON, the SHA-256 of the JSON as digest, and the public lists
+// the subject is on (SubjectRater::public_lists).
+store::StoredRating ToStoredRating(int64_t subject_id, const Rating& rating, std::string json,
+                                   std::span<const std::string_view> public_lists);
+
+// Every current record version of a subject, read from the store in pages.
+Result<std::vector<store::Record>> LoadSubjectRecords(store::Store& store, int64_t subject_id);
+
+struct RerateCounts {
+  int64_t subjects = 0;  // asked for and found
+  int64_t rated = 0;     // rated and stored (the policy rates their kind)
+  int64_t changed = 0;   // whose score or level changed (history entries written)
+};
+
+struct BulkRatingResult {
+  int64_t subjects = 0;  // rated
+  int64_t records = 0;   // current record versions read
+  int64_t per_level[5] = {};
+  int64_t changed = 0;  // history entries written (0 when the ratings were not stored)
+  std::string digest;   // RatingDigest::Hex of every rating
+};
+
+// Rates every subject as of a day from one ordered scan of the store, and, when store_ratings,
+// stores every rating (in transactions of at most 10,000 subjects, in subject id order, after
+// the scan). Deterministic: the same store content, policy and day give the same digest and
+// stored bytes.
+Result<BulkRatingResult> RateAll(store::Store& store, const policy::Catalog& catalog,
+                                 const RatingModels& models, const lists::ListCatalog& lists,
+                                 Date as_of, bool store_ratings);
+
+// Re-rates subjects from the store and stores their ratings in one write transaction: after an
+// ingest batch commits, for the subjects it touched. Thread-safe (calls are serialised); the
+// store, catalog, models and lists must outlive it.
+class RatingUpdater {
+ public:
+  RatingUpdater(store::Store& store, const policy::Catalog& catalog, const RatingModels& models,
+                const lists::ListCatalog& lists);
+  ~RatingUpdater();
+
+  // Unknown ids are skipped; repeated ids are rated once.
+  Result<RerateCounts> Rerate(std::span<const int64_t> subject_ids, Date as_of);
+  // RateAll with the ratings stored, serialised with Rerate: a batch committed during the bulk
+  // run is re-rated after it, so the newer rating is the one that stays.
+  Result<BulkRatingResult> RerateAll(Date as_of);
+
+ private:
+  struct State;
+  store::Store& store_;
+  std::unique_ptr<State> state_;
+};
+
+// The daily job of `credence serve`: expires what is due on the clock's day
+// (lifecycle::RunExpiry) and then re-rates every subject (RatingUpdater::RerateAll): records
+// crossing the end of a window or a decay step change ratings with the calendar alone. It runs
+// once per Asia/Shanghai day: the first check runs it (catching up after a restart), later
+// checks when the day has changed. Each run logs "daily.run" with its counts and sets the
+// gauges credence_daily_{expired,rated,rating_changes,seconds,day} and the counter
+// credence_daily_runs_total (credence_daily_failures_total on error).
+class DailyJob {
+ public:
+  struct Report {
+    Date day;
+    lifecycle::ExpiryCounts expiry;
+    BulkRatingResult rating;
+    double seconds = 0;
+  };
+
+  // metrics may be null. All must outlive the job.
+  DailyJob(store::Store& store, RatingUpdater& updater, const Clock& clock,
+           MetricsRegistry* metrics);
+  ~DailyJob();  // stops the thread started by Start
+  DailyJob(const DailyJob&) = delete;
+  DailyJob& operator=(const DailyJob&) = delete;
+
+  // Runs the job when it has not run for the clock's day yet; nullopt when it had.
+  Result<std::optional<Report>> RunIfDue();
+  // Calls RunIfDue now and then every `poll` on a thread of its own, until destroyed.
+  void Start(std::chrono::milliseconds poll);
+
+ private:
+  struct Thread;
+  store::Store& store_;
+  RatingUpdater& updater_;
+  const Clock& clock_;
+  MetricsRegistry* metrics_;
+  std::optional<Date> last_day_;
+  std::unique_ptr<Thread> thread_;
 };
 
 }  // namespace credence::rating

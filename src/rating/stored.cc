@@ -65,9 +65,16 @@ bool SubjectRater::Rate(const store::Subject& subject, std::span<const store::Re
   std::vector<lists::Membership> memberships =
       lists::DeriveMemberships(lists_, subject, records, as_of);
   memberships_.clear();
+  public_lists_.clear();
   for (const lists::Membership& membership : memberships) {
     memberships_.push_back(MembershipView(membership));
+    if (membership.active && membership.is_public && membership.list != nullptr &&
+        membership.list->is_public) {
+      public_lists_.push_back(membership.list->key);
+    }
   }
+  std::sort(public_lists_.begin(), public_lists_.end());
+  public_lists_.erase(std::unique(public_lists_.begin(), public_lists_.end()), public_lists_.end());
   records_.clear();
   for (const store::Record& record : records) {
     if (record.subject_id != subject.id) continue;

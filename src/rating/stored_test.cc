@@ -1,6 +1,10 @@
 // Rating from stored records: lifecycle states, derived list memberships and list actions.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
 
 #include "common/hash.h"
 #include "common/json.h"
@@ -227,6 +231,171 @@ TEST_F(StoredRatingTest, OnlyTheSubjectsOwnRecordsAndRatedKinds) {
   rating.code = "unchanged";
   EXPECT_FALSE(Rate({}, kToday, rating));
   EXPECT_EQ(rating.code, "unchanged");
+}
+
+// --- Stored ratings: re-rating after an ingest and in bulk ---
+
+class StoredRatingsInStoreTest : public StoredRatingTest {
+ protected:
+  void SetUp() override {
+    StoredRatingTest::SetUp();
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("credence_rating_store_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    Result<std::unique_ptr<store::Store>> opened = store::Store::Open((dir_ / "c.db").string());
+    ASSERT_TRUE(opened) << opened.error().ToString();
+    store_ = std::move(*opened);
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn);
+    company_.id = 0;
+    company_.name = "温州市某某建材有限公司";
+    ASSERT_TRUE((*txn)->InsertSubject(company_));
+    store::Subject other = company_;
+    other.id = 0;
+    other.code = "91330302MA2BYYYY2Y";
+    ASSERT_TRUE((*txn)->InsertSubject(other));
+    other_id_ = other.id;
+    records_ = {Listing(0, D("2025-03-01")), Stored(0, "admin_penalty", "market_regulation",
+                                                    D("2025-06-01"), {}, policy::Tier::kGeneral)};
+    ASSERT_TRUE((*txn)->InsertRecords(records_));
+    ASSERT_TRUE((*txn)->Commit());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::vector<store::Record> records_;
+  int64_t other_id_ = 0;
+};
+
+TEST_F(StoredRatingsInStoreTest, RerateStoresTheRatingAndAHistoryEntryPerChange) {
+  RatingUpdater updater(*store_, *catalog_, *models_, *lists_);
+  std::vector<int64_t> ids = {company_.id, company_.id, 9999};
+  Result<RerateCounts> counts = updater.Rerate(ids, kToday);
+  ASSERT_TRUE(counts) << counts.error().ToString();
+  EXPECT_EQ(counts->subjects, 1) << "repeated and unknown ids";
+  EXPECT_EQ(counts->rated, 1);
+  EXPECT_EQ(counts->changed, 1);
+
+  auto stored = store_->GetRating(company_.id);
+  ASSERT_TRUE(stored && *stored);
+  Rating rating;
+  ASSERT_TRUE(Rate(records_, kToday, rating));
+  EXPECT_EQ((*stored)->json, RatingJson(rating)) << "the rating a read would compute";
+  EXPECT_EQ((*stored)->digest, HexEncode(Sha256((*stored)->json)));
+  EXPECT_EQ((*stored)->level, "D");
+  EXPECT_EQ((*stored)->score, rating.score);
+  EXPECT_EQ((*stored)->model_version, rating.model->version());
+  EXPECT_EQ((*stored)->as_of, kToday);
+  EXPECT_THAT((*stored)->lists, ElementsAre("court_dishonest_debtor"));
+
+  // Two months on, the general penalty has decayed and the level is still D: a new score is a
+  // change.
+  EXPECT_EQ(updater.Rerate(ids, D("2026-01-22"))->changed, 1);
+  // The same day again: no change.
+  EXPECT_EQ(updater.Rerate(ids, D("2026-01-22"))->changed, 0);
+  // The listing's two-year term ends on 2027-03-01: off the list, no longer D.
+  EXPECT_EQ(updater.Rerate(ids, D("2027-02-28"))->changed, 1);
+  EXPECT_THAT((*store_->GetRating(company_.id))->lists, ElementsAre("court_dishonest_debtor"))
+      << "the last day of the term";
+  EXPECT_EQ(updater.Rerate(ids, D("2027-03-01"))->changed, 1);
+  auto after = store_->GetRating(company_.id);
+  EXPECT_TRUE((*after)->lists.empty());
+  EXPECT_NE((*after)->level, "D");
+  auto history = store_->ListRatingHistory(company_.id, 0, 10);
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->total, 4);
+  EXPECT_EQ(history->items[0].level, (*after)->level);
+  EXPECT_EQ(history->items[0].as_of, D("2027-03-01"));
+  EXPECT_EQ(history->items[3].as_of, kToday);
+  EXPECT_EQ(history->items[3].level, "D");
+}
+
+TEST_F(StoredRatingsInStoreTest, BulkRatingIsDeterministicAndAgreesWithRerating) {
+  Result<BulkRatingResult> first = RateAll(*store_, *catalog_, *models_, *lists_, kToday, true);
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_EQ(first->subjects, 2);
+  EXPECT_EQ(first->records, 2);
+  EXPECT_EQ(first->changed, 2);
+  EXPECT_EQ(first->per_level[static_cast<int>(Level::kD)], 1);
+  std::string json = (*store_->GetRating(company_.id))->json;
+  std::string other = (*store_->GetRating(other_id_))->json;
+
+  Result<BulkRatingResult> second = RateAll(*store_, *catalog_, *models_, *lists_, kToday, true);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->digest, first->digest);
+  EXPECT_EQ(second->changed, 0);
+  EXPECT_EQ((*store_->GetRating(company_.id))->json, json);
+  EXPECT_EQ((*store_->GetRating(other_id_))->json, other);
+
+  // Re-rating one subject the same day stores the same bytes and changes nothing.
+  RatingUpdater updater(*store_, *catalog_, *models_, *lists_);
+  std::vector<int64_t> ids = {company_.id};
+  EXPECT_EQ(updater.Rerate(ids, kToday)->changed, 0);
+  EXPECT_EQ((*store_->GetRating(company_.id))->json, json);
+
+  // A dry run stores nothing; another day gives another digest.
+  Result<BulkRatingResult> later =
+      RateAll(*store_, *catalog_, *models_, *lists_, D("2025-12-22"), false);
+  ASSERT_TRUE(later);
+  EXPECT_NE(later->digest, first->digest);
+  EXPECT_EQ(later->changed, 0);
+  EXPECT_EQ((*store_->GetRating(company_.id))->as_of, kToday);
+  EXPECT_EQ(store_->ListRatingHistory(company_.id, 0, 10)->total, 1);
+}
+
+TEST_F(StoredRatingsInStoreTest, TheDailyJobExpiresAndReratesOncePerDay) {
+  RatingUpdater updater(*store_, *catalog_, *models_, *lists_);
+  FixedClock clock(Noon(kToday));
+  MetricsRegistry metrics;
+  DailyJob job(*store_, updater, clock, &metrics);
+  auto first = job.RunIfDue();
+  ASSERT_TRUE(first) << first.error().ToString();
+  ASSERT_TRUE(*first) << "the first check runs the job";
+  EXPECT_EQ((*first)->day, kToday);
+  EXPECT_EQ((*first)->expiry.expired, 0);
+  EXPECT_EQ((*first)->rating.subjects, 2);
+  EXPECT_EQ((*first)->rating.changed, 2);
+  // Later the same day (the last second of it in Shanghai): nothing to do.
+  clock.Set(Timestamp::FromMicros(Timestamp::StartOfDayShanghai(kToday.AddDays(1)).micros() - 1));
+  EXPECT_FALSE(*job.RunIfDue());
+
+  // 2026-06-01 is the first day after the general penalty's publicity: it is stored as expired
+  // and the rating changes with the calendar alone.
+  clock.Set(Timestamp::StartOfDayShanghai(D("2026-06-01")));
+  auto later = job.RunIfDue();
+  ASSERT_TRUE(later && *later);
+  EXPECT_EQ((*later)->expiry.expired, 1);
+  EXPECT_EQ((*later)->rating.changed, 1) << "the company; the other subject is unchanged";
+  auto penalty = store_->GetRecord(records_[1].id);
+  ASSERT_TRUE(penalty && *penalty);
+  EXPECT_EQ((*penalty)->status, store::RecordStatus::kExpired);
+  EXPECT_EQ((*store_->GetRating(company_.id))->as_of, D("2026-06-01"));
+  std::string exposition = metrics.RenderPrometheus();
+  EXPECT_NE(exposition.find("credence_daily_runs_total 2"), std::string::npos) << exposition;
+  EXPECT_NE(exposition.find("credence_daily_expired 1"), std::string::npos) << exposition;
+  EXPECT_NE(exposition.find("credence_daily_rating_changes 1"), std::string::npos);
+}
+
+TEST_F(StoredRatingsInStoreTest, TheDailyJobThreadRunsAtStartAndStopsWhenDestroyed) {
+  RatingUpdater updater(*store_, *catalog_, *models_, *lists_);
+  FixedClock clock(Noon(kToday));
+  {
+    DailyJob job(*store_, updater, clock, nullptr);
+    job.Start(std::chrono::hours(1));
+    for (int i = 0; i < 500; ++i) {
+      auto stored = store_->GetRating(company_.id);
+      if (stored && *stored) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }  // joins without waiting for the hour
+  auto stored = store_->GetRating(company_.id);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->as_of, kToday);
 }
 
 }  // namespace

@@ -308,6 +308,60 @@ struct GroupCount {
   int64_t count = 0;
 };
 
+// A subject's current rating as stored by bulk rating, re-rating after an ingest and the daily
+// job. The store keeps what it is given: computing ratings is the rating module's business.
+struct StoredRating {
+  int64_t subject_id = 0;
+  int32_t score = 0;
+  std::string level;          // "A+", "A", "B", "C", "D"
+  std::string model_version;  // "enterprise-2026.1"
+  Date as_of;                 // the day the rating is of
+  std::string digest;         // 64 hex characters: SHA-256 of json
+  std::string json;           // the full rating (FORMATS.md Rating), every reason included
+  // Keys of the lists the subject is on as of that day (sorted, no repeats): what list member
+  // listings read.
+  std::vector<std::string> lists;
+};
+
+// One entry of a subject's rating history: written whenever the stored level or score changed
+// (and for the first rating stored).
+struct RatingChange {
+  int64_t seq = 0;  // increases in the order the changes were stored
+  int64_t subject_id = 0;
+  Date as_of;
+  int32_t score = 0;
+  std::string level;
+  std::string model_version;
+  std::string digest;
+};
+
+// A member of a list, as the stored ratings say.
+struct ListMember {
+  Subject subject;
+  Date as_of;  // the day of the rating that saw the membership
+};
+
+struct ListMemberQuery {
+  std::string list;
+  // Empty: every member. Else those whose code starts with it (ASCII letters compared
+  // upper-cased) or whose name_norm contains it: callers normalise it (text::NormalizeName).
+  std::string search;
+  // False: persons match by their whole code only, never by name or part of a code (what the
+  // public may search for).
+  bool search_persons = true;
+  int64_t offset = 0;
+  int64_t limit = 20;
+};
+
+// Stored ratings counted per region, industry, subject kind and level.
+struct RatingLevelCount {
+  std::string region;
+  std::string industry;
+  ids::SubjectKind kind = ids::SubjectKind::kEnterprise;
+  std::string level;
+  int64_t count = 0;
+};
+
 struct StoreStats {
   int64_t subjects = 0;
   int64_t records = 0;
@@ -404,6 +458,15 @@ class WriteTxn {
     return Fail(Error::Unavailable("AddCheckFeedback is not supported by this transaction"));
   }
 
+  // Stores the current rating of each subject (replacing what was stored, list memberships
+  // included) and appends a RatingChange, with seq increasing in span order, for each whose
+  // score or level differs from the rating stored before or that had none. A subject must
+  // appear at most once and name a stored subject (not checked). Returns the number of changes
+  // appended. Unavailable by default, so that test doubles need not implement it.
+  virtual Result<int64_t> PutRatings(std::span<const StoredRating> ratings) {
+    return Fail(Error::Unavailable("PutRatings is not supported by this transaction"));
+  }
+
   virtual Status Commit() = 0;
 };
 
@@ -473,6 +536,27 @@ class Store : public SubjectReads {
   virtual Result<std::vector<RecordHead>> ListRecordsDueToExpire(Date day, int64_t after_id,
                                                                  int64_t limit) {
     return Fail(Error::Unavailable("ListRecordsDueToExpire is not supported by this store"));
+  }
+
+  // --- stored ratings (WriteTxn::PutRatings); Unavailable by default, as above ---
+  // The stored rating of a subject; nullopt when none was stored.
+  virtual Result<std::optional<StoredRating>> GetRating(int64_t subject_id) {
+    return Fail(Error::Unavailable("GetRating is not supported by this store"));
+  }
+  // The rating history of a subject, newest first (seq descending), paged.
+  virtual Result<Page<RatingChange>> ListRatingHistory(int64_t subject_id, int64_t offset,
+                                                       int64_t limit) {
+    return Fail(Error::Unavailable("ListRatingHistory is not supported by this store"));
+  }
+  // Subjects whose stored rating lists them on query.list, in code order, paged (see
+  // ListMemberQuery).
+  virtual Result<Page<ListMember>> ListListMembers(const ListMemberQuery& query) {
+    return Fail(Error::Unavailable("ListListMembers is not supported by this store"));
+  }
+  // Stored ratings counted by region, industry, kind and level, in that order of keys. Scans
+  // the ratings: callers cache it.
+  virtual Result<std::vector<RatingLevelCount>> CountRatingLevels() {
+    return Fail(Error::Unavailable("CountRatingLevels is not supported by this store"));
   }
 
   virtual Result<std::optional<Batch>> GetBatch(int64_t id) = 0;

@@ -1662,6 +1662,163 @@ TEST_P(StoreConformanceTest, AccessLogIsListedPerSubjectNewestFirst) {
   EXPECT_FALSE(store_->ListAccess(7, -1, 10));
 }
 
+StoredRating MakeRating(int64_t subject_id, int32_t score, std::string level, Date as_of,
+                        std::vector<std::string> lists = {}) {
+  StoredRating rating;
+  rating.subject_id = subject_id;
+  rating.score = score;
+  rating.level = std::move(level);
+  rating.model_version = "enterprise-2026.1";
+  rating.as_of = as_of;
+  rating.json = "{\"score\":" + std::to_string(score) + "}";
+  rating.digest = std::string(64, 'a');
+  rating.lists = std::move(lists);
+  return rating;
+}
+
+TEST_P(StoreConformanceTest, RatingsAreReplacedAndTheirChangesKept) {
+  int64_t a = AddSubject("91330302MA2AAAAA0X", "甲公司");
+  int64_t b = AddSubject("91330302MA2BBBBB0X", "乙公司");
+  Date day1 = *Date::Parse("2026-03-01");
+  Date day2 = *Date::Parse("2026-03-02");
+  Date day3 = *Date::Parse("2026-03-03");
+  {
+    auto txn = Begin();
+    std::vector<StoredRating> ratings = {MakeRating(a, 700, "B", day1),
+                                         MakeRating(b, 400, "D", day1, {"court_dishonest"})};
+    Result<int64_t> changes = txn->PutRatings(ratings);
+    ASSERT_TRUE(changes) << changes.error().ToString();
+    EXPECT_EQ(*changes, 2);  // first ratings
+    ASSERT_TRUE(txn->Commit());
+  }
+  {
+    auto txn = Begin();
+    // a: same score and level on a later day (no change); b: a new score.
+    std::vector<StoredRating> ratings = {MakeRating(a, 700, "B", day2),
+                                         MakeRating(b, 450, "D", day2, {"court_dishonest"})};
+    EXPECT_EQ(*txn->PutRatings(ratings), 1);
+    ASSERT_TRUE(txn->Commit());
+  }
+  {
+    auto txn = Begin();
+    std::vector<StoredRating> ratings = {MakeRating(b, 650, "C", day3)};  // delisted
+    EXPECT_EQ(*txn->PutRatings(ratings), 1);
+    // Rolled back: nothing of it is seen.
+  }
+  auto stored = store_->GetRating(a);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->as_of, day2);
+  EXPECT_EQ((*stored)->score, 700);
+  EXPECT_EQ((*stored)->json, "{\"score\":700}");
+  EXPECT_EQ((*stored)->digest, std::string(64, 'a'));
+  EXPECT_EQ((*stored)->model_version, "enterprise-2026.1");
+  EXPECT_TRUE((*stored)->lists.empty());
+  auto of_b = store_->GetRating(b);
+  ASSERT_TRUE(of_b && *of_b);
+  EXPECT_EQ((*of_b)->score, 450);
+  EXPECT_EQ((*of_b)->lists, std::vector<std::string>{"court_dishonest"});
+  EXPECT_FALSE(*store_->GetRating(b + 100));
+
+  auto history = store_->ListRatingHistory(b, 0, 10);
+  ASSERT_TRUE(history) << history.error().ToString();
+  EXPECT_EQ(history->total, 2);
+  ASSERT_EQ(history->items.size(), 2u);
+  EXPECT_EQ(history->items[0].score, 450);  // newest first
+  EXPECT_EQ(history->items[0].as_of, day2);
+  EXPECT_EQ(history->items[1].score, 400);
+  EXPECT_GT(history->items[0].seq, history->items[1].seq);
+  auto second_page = store_->ListRatingHistory(b, 1, 10);
+  ASSERT_TRUE(second_page);
+  ASSERT_EQ(second_page->items.size(), 1u);
+  EXPECT_EQ(second_page->items[0].level, "D");
+  EXPECT_EQ(store_->ListRatingHistory(a, 0, 10)->total, 1);
+  EXPECT_FALSE(store_->ListRatingHistory(a, -1, 10));
+
+  {
+    auto txn = Begin();
+    std::vector<StoredRating> ratings = {MakeRating(b, 650, "C", day3)};
+    EXPECT_EQ(*txn->PutRatings(ratings), 1);
+    ASSERT_TRUE(txn->Commit());
+  }
+  EXPECT_TRUE((*store_->GetRating(b))->lists.empty());
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "", true, 0, 10})->total, 0);
+}
+
+TEST_P(StoreConformanceTest, PersonsOnAListAreFoundByTheirWholeCodeOnlyWhenAsked) {
+  auto txn = Begin();
+  Subject person = MakeSubject("330302198503121234", "张测试");
+  person.kind = ids::SubjectKind::kPerson;
+  person.code_kind = ids::CodeKind::kResidentId;
+  ASSERT_TRUE(txn->InsertSubject(person));
+  std::vector<StoredRating> ratings = {
+      MakeRating(person.id, 300, "D", *Date::Parse("2026-03-01"), {"court_dishonest"})};
+  ASSERT_TRUE(txn->PutRatings(ratings));
+  ASSERT_TRUE(txn->Commit());
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "张测试", true, 0, 10})->total, 1);
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "3303021985", true, 0, 10})->total, 1);
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "张测试", false, 0, 10})->total, 0);
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "3303021985", false, 0, 10})->total, 0);
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "330302198503121234", false, 0, 10})->total,
+            1);
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "", false, 0, 10})->total, 1);
+}
+
+TEST_P(StoreConformanceTest, ListMembersAreSearchedAndPagedInCodeOrder) {
+  std::vector<int64_t> ids;
+  const char* codes[] = {"91330302MA2CCCCC0X", "91330302MA2AAAAA0X", "91330302MA2BBBBB0X"};
+  const char* names[] = {"丙贸易公司", "甲贸易公司", "乙建材公司"};
+  for (int i = 0; i < 3; ++i) ids.push_back(AddSubject(codes[i], names[i]));
+  Date day = *Date::Parse("2026-03-01");
+  {
+    auto txn = Begin();
+    std::vector<StoredRating> ratings = {
+        MakeRating(ids[0], 400, "D", day, {"court_dishonest", "serious_dishonesty.tax"}),
+        MakeRating(ids[1], 450, "D", day, {"court_dishonest"}),
+        MakeRating(ids[2], 800, "A", day, {"tax_grade_a"})};
+    ASSERT_TRUE(txn->PutRatings(ratings));
+    ASSERT_TRUE(txn->Commit());
+  }
+  auto all = store_->ListListMembers({"court_dishonest", "", true, 0, 10});
+  ASSERT_TRUE(all) << all.error().ToString();
+  EXPECT_EQ(all->total, 2);
+  ASSERT_EQ(all->items.size(), 2u);
+  EXPECT_EQ(all->items[0].subject.code, "91330302MA2AAAAA0X");
+  EXPECT_EQ(all->items[1].subject.code, "91330302MA2CCCCC0X");
+  EXPECT_EQ(all->items[0].as_of, day);
+  auto paged = store_->ListListMembers({"court_dishonest", "", true, 1, 1});
+  ASSERT_TRUE(paged);
+  EXPECT_EQ(paged->total, 2);
+  ASSERT_EQ(paged->items.size(), 1u);
+  EXPECT_EQ(paged->items[0].subject.name, "丙贸易公司");
+  auto by_name = store_->ListListMembers({"court_dishonest", "丙贸易", true, 0, 10});
+  ASSERT_TRUE(by_name);
+  ASSERT_EQ(by_name->items.size(), 1u);
+  EXPECT_EQ(by_name->items[0].subject.id, ids[0]);
+  auto by_code = store_->ListListMembers({"court_dishonest", "91330302MA2A", true, 0, 10});
+  ASSERT_TRUE(by_code);
+  ASSERT_EQ(by_code->items.size(), 1u);
+  EXPECT_EQ(by_code->items[0].subject.id, ids[1]);
+  // A code infix is no match: codes match from their start.
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "MA2A", true, 0, 10})->total, 0);
+  EXPECT_EQ(store_->ListListMembers({"tax_grade_a", "", true, 0, 10})->total, 1);
+  EXPECT_EQ(store_->ListListMembers({"no_such_list", "", true, 0, 10})->total, 0);
+  // Hostile search text is only text.
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "' OR 1=1 --", true, 0, 10})->total, 0);
+
+  // A lower-case code prefix matches too.
+  EXPECT_EQ(store_->ListListMembers({"court_dishonest", "91330302ma2a", true, 0, 10})->total, 1);
+
+  auto counts = store_->CountRatingLevels();
+  ASSERT_TRUE(counts) << counts.error().ToString();
+  ASSERT_EQ(counts->size(), 2u);
+  EXPECT_EQ((*counts)[0].level, "A");
+  EXPECT_EQ((*counts)[0].count, 1);
+  EXPECT_EQ((*counts)[1].level, "D");
+  EXPECT_EQ((*counts)[1].count, 2);
+  EXPECT_EQ((*counts)[1].region, "330302");
+  EXPECT_EQ((*counts)[1].kind, ids::SubjectKind::kEnterprise);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformanceTest,
     ::testing::Values(StoreBackend{

@@ -73,6 +73,23 @@ test('the same records and day give identical bytes', async () => {
   assert.equal(a.text, b.text);
 });
 
+test('the rating is stored when the batch commits, equal to one computed on read', async () => {
+  const stored = await server.get(`/api/v1/subjects/${company}/rating`, { token: operator });
+  const computed = await server.get(`/api/v1/subjects/${company}/rating?at=2026-11-22`, { token: operator });
+  assert.equal(stored.status, 200, stored.text);
+  assert.equal(stored.text, computed.text);
+  const history = await server.get(`/api/v1/subjects/${company}/rating/history`);
+  assert.equal(history.status, 200, history.text);
+  assert.equal(history.json.code, company);
+  assert.equal(history.json.total, 1, history.text);
+  const [first] = history.json.items;
+  assert.equal(first.level, stored.json.level);
+  assert.equal(first.score, stored.json.score);
+  assert.equal(first.as_of, '2026-11-22T00:00:00Z');
+  assert.match(first.digest, /^[0-9a-f]{64}$/);
+  assert.equal(first.model_version, stored.json.model_version);
+});
+
 test('rating another day is for authorised roles only', async () => {
   const publicAt = await server.get(`/api/v1/subjects/${company}/rating?at=2026-01-01`);
   assert.equal(publicAt.status, 403);
@@ -91,6 +108,12 @@ test('a withdrawn record no longer counts', async () => {
   assert.equal(r.status, 200);
   assert.ok(!r.json.contributions.some((c) => c.record && c.record.source_ref === 'R-1'));
   assert.ok(!r.json.caps.some((cap) => cap.rule === 'serious_penalty_12_months'));
+  const history = await server.get(`/api/v1/subjects/${company}/rating/history?limit=1`);
+  assert.equal(history.json.total, 2, history.text);
+  assert.equal(history.json.items.length, 1);
+  assert.equal(history.json.items[0].level, r.json.level, 'newest first');
+  const unknown = await server.get(`/api/v1/subjects/${uscc('9133030299998888')}/rating/history`);
+  assert.equal(unknown.status, 404);
   assert.ok(r.json.score > capped.score, `${r.json.score} > ${capped.score}`);
 });
 
@@ -115,8 +138,10 @@ test('rate --all prints counts per level and a digest that only new records chan
     const counts = [...first.stdout.matchAll(/^\s+(A\+|A|B|C|D)\s+(\d+)$/gm)];
     assert.equal(counts.length, 5, first.stdout);
     assert.equal(counts.reduce((sum, m) => sum + Number(m[2]), 0), 300);
+    assert.match(first.stdout, /300 ratings stored, 300 changed/);
     const again = run(['rate', '--data', city, '--all', '--at', '2026-11-22', '--now', NOW]);
     assert.equal(digestOf(again.stdout), digestOf(first.stdout));
+    assert.match(again.stdout, /300 ratings stored, 0 changed/);
     const feed = join(city, 'penalty.ndjson');
     writeFileSync(feed, ndjson([penalty('RATE-1', company)]));
     run(['import', '--data', city, '--department', 'market_regulation', '--now', NOW, feed]);
@@ -213,4 +238,61 @@ test('persons are rated for those who see their full file only; the court list s
   assert.equal(full.status, 200, full.text);
   assert.equal(full.json.level, 'D');
   assert.ok(full.json.caps.some((cap) => cap.level === 'D'), full.text);
+});
+
+test('members of a public list are paged and searched by name or code; persons only by whole code', async () => {
+  const debtor = uscc('9133030255556666');
+  const person = residentId('33030219900101456');
+  const r = await server.post('/api/v1/ingest/batches', {
+    token: court, headers: { 'content-type': 'application/x-ndjson' },
+    body: ndjson([
+      { source_ref: '(2026)浙0302执21号', kind: 'dishonest_debtor', subject: { code: debtor, name: '温州市名单测试有限公司', kind: 'enterprise' },
+        decided_at: '2026-04-01', document_no: '(2026)浙0302执21号', ground: 1, legal_basis: '《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条第一项',
+        content: '被执行人有履行能力而拒不履行生效法律文书确定义务', authority: { name: '温州市鹿城区人民法院' } },
+      { source_ref: '(2026)浙0302执22号', kind: 'dishonest_debtor', subject: { code: person, name: '李名单' },
+        decided_at: '2026-04-02', document_no: '(2026)浙0302执22号', ground: 1, legal_basis: '《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条第一项',
+        content: '被执行人有履行能力而拒不履行生效法律文书确定义务', authority: { name: '温州市鹿城区人民法院' } },
+    ]),
+  });
+  assert.equal(r.json.accepted, 2, r.text);
+  const all = await server.get('/api/v1/lists/court_dishonest_debtor/members');
+  assert.equal(all.status, 200, all.text);
+  assert.equal(all.json.list, 'court_dishonest_debtor');
+  assert.equal(all.json.type, 'blacklist');
+  assert.ok(all.json.name.zh && all.json.name.en);
+  const codes = all.json.items.map((m) => m.code);
+  assert.ok(codes.includes(debtor), all.text);
+  assert.deepEqual([...codes].sort(), codes, 'code order');
+  assert.ok(!codes.includes(person), 'the public sees no full ID number');
+  const byName = await server.get(`/api/v1/lists/court_dishonest_debtor/members?q=${encodeURIComponent('名单测试')}`);
+  assert.deepEqual(byName.json.items.map((m) => m.code), [debtor], byName.text);
+  const byCode = await server.get(`/api/v1/lists/court_dishonest_debtor/members?q=${debtor.slice(0, 12).toLowerCase()}`);
+  assert.deepEqual(byCode.json.items.map((m) => m.code), [debtor], byCode.text);
+  const personByName = await server.get(`/api/v1/lists/court_dishonest_debtor/members?q=${encodeURIComponent('李名单')}`);
+  assert.equal(personByName.json.total, 0, personByName.text);
+  const personByCode = await server.get(`/api/v1/lists/court_dishonest_debtor/members?q=${person}`);
+  assert.equal(personByCode.json.total, 1, personByCode.text);
+  assert.notEqual(personByCode.json.items[0].code, person, 'masked');
+  const signedIn = await server.get(`/api/v1/lists/court_dishonest_debtor/members?q=${encodeURIComponent('李名单')}`, { token: operator });
+  assert.deepEqual(signedIn.json.items.map((m) => m.code), [person], signedIn.text);
+  const paged = await server.get('/api/v1/lists/court_dishonest_debtor/members?limit=1&offset=1');
+  assert.equal(paged.json.items.length, Math.min(1, all.json.total - 1));
+  assert.equal((await server.get('/api/v1/lists/no_such_list/members')).status, 404);
+  assert.equal((await server.get('/api/v1/lists/court_dishonest_debtor/members?limit=0')).status, 400);
+});
+
+test('rating statistics count levels by county, industry and kind; persons for signed-in roles', async () => {
+  const pub = await server.get('/api/v1/stats/ratings');
+  assert.equal(pub.status, 200, pub.text);
+  const sum = (levels) => Object.values(levels).reduce((a, b) => a + b, 0);
+  assert.equal(sum(pub.json.levels), pub.json.total);
+  for (const key of ['by_county', 'by_industry', 'by_kind']) {
+    assert.equal(pub.json[key].reduce((a, g) => a + g.total, 0), pub.json.total, key);
+  }
+  assert.ok(pub.json.by_county.every((g) => g.name.length > 0), pub.text);
+  assert.ok(!pub.json.by_kind.some((g) => g.key === 'person'), pub.text);
+  const full = await server.get('/api/v1/stats/ratings', { token: operator });
+  const persons = full.json.by_kind.find((g) => g.key === 'person');
+  assert.ok(persons && persons.levels.D >= 1, full.text);
+  assert.equal(full.json.total, pub.json.total + persons.total);
 });

@@ -280,12 +280,43 @@ CREATE TABLE access_log (
 CREATE INDEX access_log_by_subject ON access_log (subject_id, id);
 )sql";
 
+// 8: stored ratings, their history and the list memberships they saw (WriteTxn::PutRatings).
+constexpr std::string_view kRatings = R"sql(
+CREATE TABLE ratings (
+  subject_id INTEGER PRIMARY KEY,   -- subjects.id
+  score INTEGER NOT NULL,
+  level TEXT NOT NULL,              -- "A+", "A", "B", "C", "D"
+  model_version TEXT NOT NULL,
+  as_of INTEGER NOT NULL,           -- days since 1970-01-01
+  digest TEXT NOT NULL,             -- hex SHA-256 of json
+  json TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE rating_history (
+  seq INTEGER PRIMARY KEY,
+  subject_id INTEGER NOT NULL,
+  as_of INTEGER NOT NULL,
+  score INTEGER NOT NULL,
+  level TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  digest TEXT NOT NULL
+) STRICT;
+CREATE INDEX rating_history_by_subject ON rating_history (subject_id, seq);
+
+CREATE TABLE rating_lists (
+  list TEXT NOT NULL,
+  subject_id INTEGER NOT NULL,
+  PRIMARY KEY (list, subject_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX rating_lists_by_subject ON rating_lists (subject_id);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
   static const std::vector<std::string_view> migrations = {
-      kCreditFiles,  kBatchesAndTokens,    kAuditLog, kDueProcess, kCreditChecks,
-      kCertificates, kAccountsAndAccessLog};
+      kCreditFiles,  kBatchesAndTokens,     kAuditLog, kDueProcess, kCreditChecks,
+      kCertificates, kAccountsAndAccessLog, kRatings};
   return migrations;
 }
 

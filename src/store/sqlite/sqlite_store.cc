@@ -1009,6 +1009,11 @@ class SqliteStore final : public Store {
   Result<std::optional<Record>> FindRecordByRef(std::string_view department,
                                                 std::string_view source_ref) override;
   Result<std::vector<Record>> ListRecordVersions(int64_t record_id) override;
+  Result<std::optional<StoredRating>> GetRating(int64_t subject_id) override;
+  Result<Page<RatingChange>> ListRatingHistory(int64_t subject_id, int64_t offset,
+                                               int64_t limit) override;
+  Result<Page<ListMember>> ListListMembers(const ListMemberQuery& query) override;
+  Result<std::vector<RatingLevelCount>> CountRatingLevels() override;
   Result<std::optional<Batch>> GetBatch(int64_t id) override;
   Result<Page<Batch>> ListBatches(std::string_view department, int64_t offset,
                                   int64_t limit) override;
@@ -1584,6 +1589,85 @@ class SqliteWriteTxn final : public WriteTxn {
     }
     *audit_head_ = entries.back();
     return OkStatus();
+  }
+
+  Result<int64_t> PutRatings(std::span<const StoredRating> ratings) override {
+    CREDENCE_RETURN_IF_ERROR(CheckUsable());
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query previous, db_.Prepare("SELECT score, level FROM ratings WHERE subject_id = ?1"));
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query history, db_.Prepare("INSERT INTO rating_history (subject_id, as_of, score, level, "
+                                   "model_version, digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query put, db_.Prepare("INSERT OR REPLACE INTO ratings (subject_id, score, level, "
+                               "model_version, as_of, digest, json) VALUES (?1, ?2, ?3, ?4, ?5, "
+                               "?6, ?7)"));
+    CREDENCE_ASSIGN_OR_RETURN(Query lists_of,
+                              db_.Prepare("SELECT list FROM rating_lists WHERE subject_id = ?1 "
+                                          "ORDER BY list"));
+    CREDENCE_ASSIGN_OR_RETURN(Query unlist,
+                              db_.Prepare("DELETE FROM rating_lists WHERE subject_id = ?1"));
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query list, db_.Prepare("INSERT INTO rating_lists (list, subject_id) VALUES (?1, ?2)"));
+    int64_t changes = 0;
+    std::vector<std::string> stored_lists;
+    // Any failure below leaves part of the ratings written: the transaction can only roll back.
+    auto written = [&]() -> Status {
+      for (const StoredRating& rating : ratings) {
+        previous.Reset();
+        previous.BindInt(1, rating.subject_id);
+        CREDENCE_ASSIGN_OR_RETURN(bool found, previous.Step());
+        bool changed = !found || previous.ColumnInt(0) != rating.score ||
+                       previous.ColumnText(1) != rating.level;
+        previous.Reset();
+        if (changed) {
+          history.Reset();
+          history.BindInt(1, rating.subject_id);
+          history.BindInt(2, rating.as_of.days());
+          history.BindInt(3, rating.score);
+          history.BindText(4, rating.level);
+          history.BindText(5, rating.model_version);
+          history.BindText(6, rating.digest);
+          CREDENCE_RETURN_IF_ERROR(history.Run());
+          ++changes;
+        }
+        put.Reset();
+        put.BindInt(1, rating.subject_id);
+        put.BindInt(2, rating.score);
+        put.BindText(3, rating.level);
+        put.BindText(4, rating.model_version);
+        put.BindInt(5, rating.as_of.days());
+        put.BindText(6, rating.digest);
+        put.BindText(7, rating.json);
+        CREDENCE_RETURN_IF_ERROR(put.Run());
+        // The memberships are rewritten only when they changed: most subjects are on no list.
+        stored_lists.clear();
+        lists_of.Reset();
+        lists_of.BindInt(1, rating.subject_id);
+        for (;;) {
+          CREDENCE_ASSIGN_OR_RETURN(bool row, lists_of.Step());
+          if (!row) break;
+          stored_lists.emplace_back(lists_of.ColumnText(0));
+        }
+        lists_of.Reset();
+        if (stored_lists == rating.lists) continue;
+        unlist.Reset();
+        unlist.BindInt(1, rating.subject_id);
+        CREDENCE_RETURN_IF_ERROR(unlist.Run());
+        for (const std::string& key : rating.lists) {
+          list.Reset();
+          list.BindText(1, key);
+          list.BindInt(2, rating.subject_id);
+          CREDENCE_RETURN_IF_ERROR(list.Run());
+        }
+      }
+      return OkStatus();
+    }();
+    if (!written) {
+      poisoned_ = true;
+      return Fail(written.error());
+    }
+    return changes;
   }
 
   Status Commit() override {
@@ -2392,6 +2476,157 @@ Status SqliteStore::ScanChecks(Timestamp from, Timestamp to,
     CREDENCE_RETURN_IF_ERROR(visit(check));
   }
   return OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stored ratings.
+
+Status CheckPaging(int64_t offset, int64_t limit) {
+  if (offset < 0 || limit < 0) {
+    return Fail(Error::InvalidArgument("paging", "offset and limit must not be negative"));
+  }
+  return OkStatus();
+}
+
+Result<std::optional<StoredRating>> SqliteStore::GetRating(int64_t subject_id) {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  CREDENCE_ASSIGN_OR_RETURN(
+      Query query, reader->Prepare("SELECT score, level, model_version, as_of, digest, json, "
+                                   "(SELECT group_concat(list, char(10)) FROM (SELECT list FROM "
+                                   "rating_lists WHERE subject_id = ?1 ORDER BY list)) "
+                                   "FROM ratings WHERE subject_id = ?1"));
+  query.BindInt(1, subject_id);
+  CREDENCE_ASSIGN_OR_RETURN(bool found, query.Step());
+  if (!found) return std::optional<StoredRating>();
+  StoredRating rating;
+  rating.subject_id = subject_id;
+  rating.score = static_cast<int32_t>(query.ColumnInt(0));
+  rating.level = query.ColumnText(1);
+  rating.model_version = query.ColumnText(2);
+  rating.as_of = ColumnDate(query, 3);
+  rating.digest = query.ColumnText(4);
+  rating.json = query.ColumnText(5);
+  std::string_view lists = query.ColumnText(6);
+  while (!lists.empty()) {
+    size_t end = std::min(lists.find('\n'), lists.size());
+    rating.lists.emplace_back(lists.substr(0, end));
+    lists.remove_prefix(std::min(end + 1, lists.size()));
+  }
+  return std::optional<StoredRating>(std::move(rating));
+}
+
+Result<Page<RatingChange>> SqliteStore::ListRatingHistory(int64_t subject_id, int64_t offset,
+                                                          int64_t limit) {
+  CREDENCE_RETURN_IF_ERROR(CheckPaging(offset, limit));
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  ReadTransaction snapshot(*reader);
+  CREDENCE_RETURN_IF_ERROR(snapshot.Begin());
+  Page<RatingChange> page;
+  page.offset = offset;
+  page.limit = limit;
+  {
+    CREDENCE_ASSIGN_OR_RETURN(
+        Query count, reader->Prepare("SELECT count(*) FROM rating_history WHERE subject_id = ?1"));
+    count.BindInt(1, subject_id);
+    CREDENCE_RETURN_IF_ERROR(count.Step());
+    page.total = count.ColumnInt(0);
+  }
+  CREDENCE_ASSIGN_OR_RETURN(
+      Query query,
+      reader->Prepare("SELECT seq, as_of, score, level, model_version, digest FROM rating_history "
+                      "WHERE subject_id = ?1 ORDER BY seq DESC LIMIT ?2 OFFSET ?3"));
+  query.BindInt(1, subject_id);
+  query.BindInt(2, limit);
+  query.BindInt(3, offset);
+  for (;;) {
+    CREDENCE_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    RatingChange change;
+    change.seq = query.ColumnInt(0);
+    change.subject_id = subject_id;
+    change.as_of = ColumnDate(query, 1);
+    change.score = static_cast<int32_t>(query.ColumnInt(2));
+    change.level = query.ColumnText(3);
+    change.model_version = query.ColumnText(4);
+    change.digest = query.ColumnText(5);
+    page.items.push_back(std::move(change));
+  }
+  return page;
+}
+
+constexpr std::string_view kMemberColumns =
+    "s.id, s.code, s.code_kind, s.kind, s.status, s.code_flagged, s.registered_on, s.region, "
+    "s.industry, s.created_at, s.updated_at, s.name, s.name_norm, s.legal_representative, r.as_of";
+// ?1 list, ?2 search ('' for all), ?5 persons searchable (1) or by whole code only (0), ?6 the
+// kind code of persons.
+constexpr std::string_view kMembersWhere =
+    " FROM rating_lists l JOIN subjects s ON s.id = l.subject_id JOIN ratings r ON r.subject_id "
+    "= l.subject_id WHERE l.list = ?1 AND (?2 = '' OR (?5 OR s.kind != ?6) AND "
+    "(substr(s.code, 1, length(?2)) = upper(?2) OR instr(s.name_norm, ?2) > 0) OR s.code = "
+    "upper(?2))";
+
+Result<Page<ListMember>> SqliteStore::ListListMembers(const ListMemberQuery& request) {
+  const std::string& list = request.list;
+  const std::string& search = request.search;
+  int64_t offset = request.offset;
+  int64_t limit = request.limit;
+  CREDENCE_RETURN_IF_ERROR(CheckPaging(offset, limit));
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  ReadTransaction snapshot(*reader);
+  CREDENCE_RETURN_IF_ERROR(snapshot.Begin());
+  Page<ListMember> page;
+  page.offset = offset;
+  page.limit = limit;
+  {
+    CREDENCE_ASSIGN_OR_RETURN(Query count,
+                              reader->Prepare(Sql({"SELECT count(*)", kMembersWhere})));
+    count.BindText(1, list);
+    count.BindText(2, search);
+    count.BindBool(5, request.search_persons);
+    count.BindInt(6, kSubjectKindCodes.Code(ids::SubjectKind::kPerson));
+    CREDENCE_RETURN_IF_ERROR(count.Step());
+    page.total = count.ColumnInt(0);
+  }
+  CREDENCE_ASSIGN_OR_RETURN(Query query,
+                            reader->Prepare(Sql({"SELECT ", kMemberColumns, kMembersWhere,
+                                                 " ORDER BY s.code LIMIT ?3 OFFSET ?4"})));
+  query.BindText(1, list);
+  query.BindText(2, search);
+  query.BindInt(3, limit);
+  query.BindInt(4, offset);
+  query.BindBool(5, request.search_persons);
+  query.BindInt(6, kSubjectKindCodes.Code(ids::SubjectKind::kPerson));
+  for (;;) {
+    CREDENCE_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    ListMember member;
+    CREDENCE_ASSIGN_OR_RETURN(member.subject, ReadSubject(query));
+    member.as_of = ColumnDate(query, 14);
+    page.items.push_back(std::move(member));
+  }
+  return page;
+}
+
+Result<std::vector<RatingLevelCount>> SqliteStore::CountRatingLevels() {
+  CREDENCE_ASSIGN_OR_RETURN(Lease reader, AcquireReader());
+  CREDENCE_ASSIGN_OR_RETURN(
+      Query query,
+      reader->Prepare("SELECT s.region, s.industry, s.kind, r.level, count(*) FROM ratings r JOIN "
+                      "subjects s ON s.id = r.subject_id GROUP BY s.region, s.industry, s.kind, "
+                      "r.level ORDER BY s.region, s.industry, s.kind, r.level"));
+  std::vector<RatingLevelCount> counts;
+  for (;;) {
+    CREDENCE_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    RatingLevelCount count;
+    count.region = query.ColumnText(0);
+    count.industry = query.ColumnText(1);
+    CREDENCE_ASSIGN_OR_RETURN(count.kind, kSubjectKindCodes.FromCode(query.ColumnInt(2)));
+    count.level = query.ColumnText(3);
+    count.count = query.ColumnInt(4);
+    counts.push_back(std::move(count));
+  }
+  return counts;
 }
 
 }  // namespace
