@@ -294,6 +294,7 @@ const messages: Messages = {
     reason: 'Reason code',
     rows: 'Rows',
     noReasons: 'No rows were rejected in this period.',
+  },
   dueprocess: {
     myTitle: 'My objections',
     myIntro: 'If a record in your credit file is wrong, object to it with your grounds and evidence. The record is marked "under objection" at once, and its source department must verify and answer within the deadline in working days.',
@@ -382,6 +383,7 @@ const messages: Messages = {
     text: 'Commitment',
     deadline: 'Deadline',
     sign: 'Sign commitment',
+  },
   account: {
     loginTitle: 'Log in',
     loginHint: 'Enterprises log in with their Unified Social Credit Code, residents with their ID number; the credit centre opens accounts and hands out one-time activation codes.',

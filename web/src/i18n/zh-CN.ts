@@ -284,6 +284,7 @@ const messages = {
     reason: '原因代码',
     rows: '行数',
     noReasons: '统计区间内没有被拒的行。',
+  },
   dueprocess: {
     myTitle: '我的异议',
     myIntro: '对本主体信用档案中的记录有异议的，可提交异议理由和证明材料。记录将立即标注“异议处理中”，由数据来源部门在规定工作日内核实答复。',
@@ -372,6 +373,7 @@ const messages = {
     text: '承诺内容',
     deadline: '履行期限',
     sign: '签署承诺',
+  },
   account: {
     loginTitle: '登录',
     loginHint: '企业以统一社会信用代码、个人以身份证号码登录；账户由信用中心开通并发放一次性激活码。',
